@@ -1,0 +1,40 @@
+# Quick start: `make demo` (set up, clean the bundled example pages) and
+# `make test` (set up, lint, type-check, run the tests). Only python3.11 and make needed.
+PYTHON ?= python3.11
+VENV ?= .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+.PHONY: setup demo test lint typecheck bench clean
+
+$(STAMP): pyproject.toml
+	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "need $(PYTHON) on PATH (or: make PYTHON=python3 ...)"; exit 2; }
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install -q --upgrade pip
+	$(BIN)/python -m pip install -q -e '.[dev]'
+	@touch $(STAMP)
+
+setup: $(STAMP)
+
+demo: $(STAMP)
+	@mkdir -p out
+	$(BIN)/cleaner clean fixtures/seeds/pages --format jsonl > out/seeds.jsonl
+	$(BIN)/cleaner clean fixtures/seeds/pages/000_cc0ab38538eaacaa.txt --format txt
+	@echo "cleaned the bundled example pages: one JSON line per page in out/seeds.jsonl"
+
+lint: $(STAMP)
+	$(BIN)/ruff check cleaner tests bench
+	$(BIN)/ruff format --check cleaner tests bench
+
+typecheck: $(STAMP)
+	$(BIN)/mypy
+
+test: lint typecheck
+	$(BIN)/pytest
+
+bench: $(STAMP)
+	$(BIN)/python -m pip install -q -e '.[dev,bench]'
+	$(BIN)/python -m bench run
+
+clean:
+	rm -rf $(VENV) out build dist *.egg-info

@@ -1,0 +1,21 @@
+"""cleaner: keep the article prose of a web page, drop the chrome, say why.
+
+>>> import cleaner
+>>> result = cleaner.clean(page_bytes, url="https://example.com/story")
+>>> result.text, result.metadata.title, result.removed
+"""
+
+from ._decode import BinaryInputError
+from ._model import Block, Metadata, Result
+from ._pipeline import Cleaner, clean
+from ._version import __version__
+
+__all__ = [
+    "BinaryInputError",
+    "Block",
+    "Cleaner",
+    "Metadata",
+    "Result",
+    "__version__",
+    "clean",
+]

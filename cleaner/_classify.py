@@ -1,0 +1,229 @@
+"""Stage 4: the generic classifier.
+
+Three passes, each small:
+
+1. ``label_chrome`` - lexicon and shape rules name a chrome category for
+   blocks that look like widgets, menus, captions, appeals, ...;
+2. ``prose_class`` + ``find_main_region`` - every block gets a prose score and
+   the article is the contiguous run of blocks with the highest total score
+   (maximum-sum subarray), so menus before it and widgets after it fall away
+   while short lines inside it (subheadings, list items) survive;
+3. ``decide`` - keep prose and short lines inside the region unless they are
+   chrome; drop everything else, naming the category and the rule.
+
+Blocks already decided by site rules are left alone and count as prose
+(kept) or chrome (dropped) when the region is scored.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from ._features import ends_like_sentence
+from ._lexicon import CategoryPatterns, Lexicon
+from ._model import DROP, KEEP, Block
+
+# --- prose thresholds (jusText-style, in words rather than characters) ---
+GOOD_MIN_WORDS = 10  # a sentence-ending block this long can be body text
+LONG_MIN_WORDS = 25  # this long counts as prose even without a full stop
+NEAR_MIN_WORDS = 6
+STOP_HIGH = 0.30  # stopword density of running prose
+STOP_LOW = 0.20
+# --- region scores ---
+SHORT_PENALTY = 1.0  # a short line costs a little: subheadings may sit inside
+CHROME_PENALTY = 6.0  # a chrome block costs more, plus half its length
+BAD_PENALTY = 3.0
+NEAR_WEIGHT = 0.5
+# Phrase lexicons only look at blocks this long (short ones use line rules).
+PHRASE_MIN_WORDS = 12
+# A block whose every word is one glued token this long is a run of tag links.
+GLUED_TAGS_MIN_CHARS = 20
+# Categories whose prose-length blocks are still chrome (fluent appeals).
+PROSE_CHROME = ("appeal", "subscription", "cookie", "legal")
+
+_TRAILING = re.compile(r"[\s.,;:…·•|»>›-]+$")
+_GLUED = re.compile(r"[a-z]+")
+
+
+@dataclass(slots=True)
+class Chrome:
+    category: str
+    rule: str
+
+
+class ChromeMatcher:
+    """All lexicon patterns compiled into a few combined regular expressions."""
+
+    def __init__(self, lexicon: Lexicon) -> None:
+        self.categories = {c.name: c for c in lexicon.categories}
+        self.line = self._combine(lexicon.categories, "line", "{p}")
+        self.start = self._combine(lexicon.categories, "start", "{p}")
+        self.end = self._combine(lexicon.categories, "end", "{p}")
+        self.contains = self._combine(lexicon.categories, "contains", "{p}")
+        phrases = sorted({p for c in lexicon.categories for p in c.phrases}, key=len, reverse=True)
+        self.phrase = re.compile("|".join(re.escape(p) for p in phrases)) if phrases else None
+        self.phrase_owner: dict[str, list[CategoryPatterns]] = {}
+        for c in lexicon.categories:
+            for p in c.phrases:
+                self.phrase_owner.setdefault(p, []).append(c)
+
+    @staticmethod
+    def _combine(cats: list[CategoryPatterns], attr: str, fmt: str) -> re.Pattern[str] | None:
+        parts = []
+        for c in cats:
+            pat: re.Pattern[str] | None = getattr(c, attr)
+            if pat is not None:
+                parts.append(f"(?P<{c.name}>{pat.pattern})")
+        if not parts:
+            return None
+        body = "|".join(parts)
+        return re.compile(body + ("$" if attr == "end" else ""), re.IGNORECASE)
+
+    def match_short(self, text: str, words: int) -> Chrome | None:
+        norm = _TRAILING.sub("", text) or text
+        for kind, rx in (("line", self.line), ("start", self.start), ("end", self.end)):
+            if rx is None:
+                continue
+            m = rx.fullmatch(norm) if kind == "line" else rx.match(norm) if kind == "start" else rx.search(text)
+            if m is None:
+                continue
+            name = m.lastgroup or ""
+            cat = self.categories.get(name)
+            if cat is not None and words <= cat.max_words:
+                return Chrome(name, f"generic:{name}:{kind}")
+            # the first match was too long for its category: ask the others one by one
+            for other in self.categories.values():
+                if words <= other.max_words and other.match_short(norm if kind != "end" else text) == kind:
+                    return Chrome(other.name, f"generic:{other.name}:{kind}")
+        if self.contains is not None:
+            m = self.contains.search(text)
+            cat = self.categories.get(m.lastgroup or "") if m else None
+            if cat is not None and words <= cat.contains_max_words:
+                return Chrome(cat.name, f"generic:{cat.name}:contains")
+        return None
+
+    def match_phrases(self, text: str) -> Chrome | None:
+        if self.phrase is None:
+            return None
+        found = set(self.phrase.findall(text.lower()))
+        if not found:
+            return None
+        best: tuple[int, str] | None = None
+        for cat_name in PROSE_CHROME:
+            cat = self.categories.get(cat_name)
+            if cat is None:
+                continue
+            hits = sum(1 for p in found if cat in self.phrase_owner.get(p, ()))
+            if hits >= cat.min_phrases and (best is None or hits > best[0]):
+                best = (hits, cat_name)
+        if best is None:
+            return None
+        return Chrome(best[1], f"generic:{best[1]}:phrases")
+
+    def appeal_hits(self, text: str) -> int:
+        cat = self.categories.get("appeal")
+        if cat is None or self.phrase is None:
+            return 0
+        found = set(self.phrase.findall(text.lower()))
+        return sum(1 for p in found if cat in self.phrase_owner.get(p, ()))
+
+
+def label_chrome(blocks: list[Block], matcher: ChromeMatcher) -> list[Chrome | None]:
+    """A chrome label (or None) for every block."""
+    labels: list[Chrome | None] = []
+    for b in blocks:
+        label = None
+        if b.words <= 90:
+            label = matcher.match_short(b.text, b.words)
+        if label is None and b.words >= PHRASE_MIN_WORDS:
+            label = matcher.match_phrases(b.text)
+        if label is None and b.words == 1 and len(b.text) >= GLUED_TAGS_MIN_CHARS and _GLUED.fullmatch(b.text):
+            label = Chrome("tags", "generic:tags:glued-links")
+        labels.append(label)
+    _spread_appeals(blocks, labels, matcher)
+    return labels
+
+
+def _spread_appeals(blocks: list[Block], labels: list[Chrome | None], matcher: ChromeMatcher) -> None:
+    """An appeal runs over several paragraphs; its neighbours need only one cue."""
+    changed = True
+    while changed:
+        changed = False
+        for i, b in enumerate(blocks):
+            if labels[i] is not None or b.words < PHRASE_MIN_WORDS:
+                continue
+            near = [labels[j] for j in (i - 1, i + 1) if 0 <= j < len(blocks)]
+            if any(n is not None and n.category == "appeal" for n in near) and matcher.appeal_hits(b.text) >= 1:
+                labels[i] = Chrome("appeal", "generic:appeal:next-to-appeal")
+                changed = True
+
+
+def prose_class(b: Block, has_stopwords: bool) -> str:
+    """'good', 'near', 'short' or 'bad', in the spirit of jusText."""
+    if b.words < NEAR_MIN_WORDS:
+        return "short"
+    dense = b.stop_ratio >= STOP_HIGH or not has_stopwords
+    if dense and (b.words >= LONG_MIN_WORDS or (b.words >= GOOD_MIN_WORDS and ends_like_sentence(b.text))):
+        return "good"
+    if b.stop_ratio >= STOP_LOW or not has_stopwords:
+        return "near"
+    return "bad"
+
+
+def block_score(b: Block, klass: str, chrome: Chrome | None) -> float:
+    if b.decision == KEEP:
+        return float(max(b.words, 1))
+    if b.decision == DROP or chrome is not None:
+        return -(CHROME_PENALTY + 0.5 * min(b.words, 40))
+    if klass == "good":
+        return float(b.words)
+    if klass == "near":
+        return NEAR_WEIGHT * b.words
+    if klass == "bad":
+        return -(BAD_PENALTY + 0.25 * min(b.words, 40))
+    return -SHORT_PENALTY * (2.0 if b.repeats > 1 else 1.0)
+
+
+def find_main_region(scores: list[float]) -> tuple[int, int]:
+    """Maximum-sum contiguous run [start, end); (0, 0) when nothing scores."""
+    best, best_start, best_end = 0.0, 0, 0
+    run, run_start = 0.0, 0
+    for i, s in enumerate(scores):
+        if run <= 0:
+            run, run_start = s, i
+        else:
+            run += s
+        if run > best:
+            best, best_start, best_end = run, run_start, i + 1
+    return best_start, best_end
+
+
+def decide(blocks: list[Block], labels: list[Chrome | None], classes: list[str], region: tuple[int, int]) -> None:
+    start, end = region
+    for i, b in enumerate(blocks):
+        if b.decision is not None:
+            continue
+        chrome = labels[i]
+        if chrome is not None:
+            b.drop(chrome.category, chrome.rule)
+        elif not start <= i < end:
+            b.drop("boilerplate", "generic:outside-main-text")
+        elif classes[i] in ("good", "near"):
+            b.keep("body", f"generic:prose:{classes[i]}")
+        elif classes[i] == "short" and b.repeats > 1:
+            b.drop("repeated", "generic:repeated-line")
+        else:
+            b.keep("body", f"generic:in-main-text:{classes[i]}")
+
+
+def classify(blocks: list[Block], matcher: ChromeMatcher, has_stopwords: bool, use_region: bool = True) -> None:
+    """Decide every block that site rules left undecided."""
+    labels = label_chrome(blocks, matcher)
+    classes = [prose_class(b, has_stopwords) for b in blocks]
+    if use_region:
+        scores = [block_score(b, k, c) for b, k, c in zip(blocks, classes, labels, strict=True)]
+        region = find_main_region(scores)
+    else:
+        region = (0, len(blocks))
+    decide(blocks, labels, classes, region)

@@ -1,0 +1,141 @@
+"""Stage 6: metadata from the blocks of a text page.
+
+The headline is the first headline-shaped line just above the article, a
+standfirst right under it is the description, and dates and bylines come
+from the lines the classifier labelled as such.
+"""
+
+from __future__ import annotations
+
+import re
+from urllib.parse import urlsplit
+
+from ._dates import find_date
+from ._model import KEEP, Block, Metadata
+
+TITLE_WINDOW = 8  # blocks above the article searched for the headline
+TITLE_MIN_WORDS = 3
+TITLE_MAX_WORDS = 30
+DESCRIPTION_MIN_WORDS = 6
+DESCRIPTION_MAX_WORDS = 60
+# Drop categories that can never be a headline or standfirst.
+_NOT_HEADLINE = {
+    "navigation", "media", "subscription", "appeal", "related", "podcast", "video", "lottery", "ticker",
+    "weather", "gallery", "caption", "credit", "share", "tags", "date", "byline", "comments",
+    "advertisement", "cookie", "legal", "loading", "notice",
+}  # fmt: skip
+_DATE_LABEL = re.compile(r"^\W*(published|posted|date|first published|on)\b", re.IGNORECASE)
+_UPDATED = re.compile(r"\b(updated|modified)\b", re.IGNORECASE)
+_BY = re.compile(r"^(?:by|written by|reported by|author:|words by)\s+(.{2,80})$", re.IGNORECASE)
+_BYLINE_CUT = re.compile(
+    r"\s*(?:[|,•·–—-]\s|\bpublished\b|\bupdated\b|\bposted\b|\bon\s+\w+day\b|\d{1,2}\s+\w+\s+\d{4}|\w+\s+\d{1,2},\s+\d{4}).*$",
+    re.IGNORECASE,
+)
+# Two-part public suffixes common enough to matter for "domain".
+_SECOND_LEVEL = {"co", "com", "net", "org", "gov", "ac", "edu", "ne", "or", "go"}
+
+
+def domain_of(url: str | None) -> str | None:
+    if not url:
+        return None
+    host = (urlsplit(url if "//" in url else "//" + url).hostname or "").lower().rstrip(".")
+    if not host:
+        return None
+    labels = host.split(".")
+    if len(labels) >= 3 and labels[-2] in _SECOND_LEVEL and len(labels[-1]) == 2:
+        return ".".join(labels[-3:])
+    return ".".join(labels[-2:]) if len(labels) >= 2 else host
+
+
+def _headline_shaped(b: Block) -> bool:
+    return (
+        TITLE_MIN_WORDS <= b.words <= TITLE_MAX_WORDS
+        and not b.text.endswith((".", ":", ";", ","))
+        and b.category not in _NOT_HEADLINE
+    )
+
+
+def find_title(blocks: list[Block], body_start: int) -> int | None:
+    """Index of the headline block, or None."""
+    lo = max(0, body_start - TITLE_WINDOW)
+    window = [b for b in blocks[lo:body_start] if _headline_shaped(b)]
+    if not window:
+        return None
+    # A line printed twice (page title and <h1>) is the strongest headline cue.
+    repeated = [b for b in window if 2 <= b.repeats <= 3]
+    pool = repeated or [b for b in window if b.words >= TITLE_MIN_WORDS + 1] or window
+    return pool[0].index
+
+
+def find_description(blocks: list[Block], title: int | None, body_start: int) -> int | None:
+    if title is None:
+        return None
+    for b in blocks[title + 1 : body_start]:
+        if b.category in ("date", "byline", "credit", "gallery", "share", "media") or b.text == blocks[title].text:
+            continue
+        if b.category in _NOT_HEADLINE:
+            return None
+        if DESCRIPTION_MIN_WORDS <= b.words <= DESCRIPTION_MAX_WORDS:
+            return b.index
+        return None
+    return None
+
+
+def find_page_date(blocks: list[Block], body_start: int) -> str | None:
+    labelled: list[Block] = []
+    updated: list[Block] = []
+    early: list[Block] = []
+    anywhere: list[Block] = []
+    for b in blocks:
+        if b.words > 40 and b.category != "caption":
+            continue
+        if b.category in ("date", "byline"):
+            (updated if _UPDATED.search(b.text) else labelled).append(b)
+        elif b.index < body_start:
+            early.append(b)
+        elif not b.kept or b.category == "caption":
+            anywhere.append(b)
+    for group in (labelled, updated, early, anywhere):
+        for b in group:
+            date = find_date(b.text)
+            if date:
+                return date
+    return None
+
+
+def find_author(blocks: list[Block]) -> str | None:
+    for b in blocks:
+        if b.category != "byline":
+            continue
+        m = _BY.match(b.text)
+        if m:
+            name = _BYLINE_CUT.sub("", m.group(1)).strip(" ,.")
+            if 1 <= len(name.split()) <= 6:
+                return name
+    return None
+
+
+def body_start(blocks: list[Block]) -> int:
+    for b in blocks:
+        if b.decision == KEEP:
+            return b.index
+    return len(blocks)
+
+
+def text_metadata(blocks: list[Block], url: str | None, language: str | None) -> Metadata:
+    """Metadata from labelled blocks; relabels the headline and standfirst."""
+    start = body_start(blocks)
+    meta = Metadata(url=url, domain=domain_of(url), language=language)
+    title = find_title(blocks, start)
+    if title is not None:
+        meta.title = blocks[title].text
+        for b in blocks:
+            if b.text == meta.title and not b.kept:
+                b.category, b.reason = "title", "generic:title:headline"
+        desc = find_description(blocks, title, start)
+        if desc is not None:
+            meta.description = blocks[desc].text
+            blocks[desc].category, blocks[desc].reason = "description", "generic:description:standfirst"
+    meta.date = find_page_date(blocks, start)
+    meta.author = find_author(blocks)
+    return meta

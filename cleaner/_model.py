@@ -1,0 +1,119 @@
+"""Value classes that flow through the pipeline: Block, Metadata, Result."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from typing import Any, Literal
+
+Mode = Literal["auto", "html", "text"]
+
+# Result.status values. "ok" means text was produced; the others say why not.
+STATUS_OK = "ok"
+STATUS_EMPTY = "empty"  # decoded fine, but nothing looked like article prose
+STATUS_BINARY = "binary"  # input is not text (images, archives, NUL-heavy bytes)
+STATUS_TOO_LARGE = "too_large"  # input larger than the configured max_bytes
+
+KEEP = "keep"
+DROP = "drop"
+
+
+@dataclass(slots=True)
+class Block:
+    """One paragraph-sized unit of the page, with the decision taken on it.
+
+    ``category`` names what the block is ("body", "heading", "navigation",
+    "caption", ...); ``reason`` names the rule that decided it, prefixed by
+    the engine that owns the rule (``generic:`` or ``site:<name>:``).
+    """
+
+    index: int
+    text: str
+    tag: str = "p"  # p, h, li, line, ... (HTML mode keeps the element kind)
+    gap_before: bool = True  # a blank line (paragraph break) precedes it
+    decision: str | None = None  # KEEP, DROP, or None while undecided
+    category: str = ""
+    reason: str = ""
+    # features filled by the feature stage; plain attributes keep it cheap
+    words: int = 0
+    stop_ratio: float = 0.0
+    repeats: int = 1
+
+    @property
+    def kept(self) -> bool:
+        return self.decision == KEEP
+
+    def keep(self, category: str, reason: str) -> None:
+        self.decision, self.category, self.reason = KEEP, category, reason
+
+    def drop(self, category: str, reason: str) -> None:
+        self.decision, self.category, self.reason = DROP, category, reason
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "index": self.index,
+            "text": self.text,
+            "tag": self.tag,
+            "decision": self.decision or DROP,
+            "category": self.category,
+            "reason": self.reason,
+        }
+
+
+@dataclass(slots=True)
+class Metadata:
+    """Document metadata; every field is optional (None when not found)."""
+
+    title: str | None = None
+    date: str | None = None  # ISO 8601 (YYYY-MM-DD, or with time when known)
+    author: str | None = None
+    site: str | None = None
+    domain: str | None = None
+    description: str | None = None
+    language: str | None = None
+    url: str | None = None
+    categories: list[str] = field(default_factory=list)
+    tags: list[str] = field(default_factory=list)
+    site_rule: str | None = None  # name of the site rule file applied, if any
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+    def merge_missing(self, other: Metadata) -> None:
+        """Fill fields that are still empty from ``other``."""
+        for name in self.__dataclass_fields__:
+            if not getattr(self, name) and getattr(other, name):
+                setattr(self, name, getattr(other, name))
+
+
+@dataclass(slots=True)
+class Result:
+    """What cleaning one document produced."""
+
+    text: str
+    metadata: Metadata
+    blocks: list[Block]
+    mode: str = "text"
+    status: str = STATUS_OK
+    error: str | None = None
+
+    @property
+    def removed(self) -> list[Block]:
+        return [b for b in self.blocks if not b.kept]
+
+    @property
+    def ok(self) -> bool:
+        return self.status == STATUS_OK
+
+    def to_dict(self, *, blocks: bool = False) -> dict[str, Any]:
+        """A JSON-ready dict; ``blocks=True`` adds every block, kept or not."""
+        out: dict[str, Any] = {
+            "text": self.text,
+            "metadata": self.metadata.to_dict(),
+            "mode": self.mode,
+            "status": self.status,
+            "error": self.error,
+            "removed": [{"text": b.text, "category": b.category, "reason": b.reason} for b in self.removed],
+        }
+        if blocks:
+            out["blocks"] = [b.to_dict() for b in self.blocks]
+        return out

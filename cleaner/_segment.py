@@ -1,0 +1,35 @@
+"""Stage 2: split decoded text into blocks.
+
+A crawler's text dump puts every HTML block on its own line and marks some
+paragraph breaks with a blank line, so a block is one non-empty line and the
+blank lines are remembered as ``gap_before`` (they are a weak layout cue).
+"""
+
+from __future__ import annotations
+
+import re
+
+from ._model import Block
+
+_SPACES = re.compile(r"[ \t\u00a0\u2000-\u200b\u202f\u205f\u3000]+")
+# Unicode line and paragraph separators that str.splitlines() would also split on
+# are real line breaks in a dump; treat them the same as "\n".
+_LINE_BREAKS = re.compile("\r\n|[\r\u2028\u2029\x85\x0b\x0c]")
+
+
+def normalise_space(line: str) -> str:
+    return _SPACES.sub(" ", line).strip()
+
+
+def split_blocks(text: str) -> list[Block]:
+    text = _LINE_BREAKS.sub("\n", text)
+    blocks: list[Block] = []
+    gap = True
+    for raw in text.split("\n"):
+        line = normalise_space(raw)
+        if not line:
+            gap = True
+            continue
+        blocks.append(Block(index=len(blocks), text=line, tag="line", gap_before=gap))
+        gap = False
+    return blocks
