@@ -1,31 +1,28 @@
-"""Per-site rule files (placeholder until the rule engine lands: no rules)."""
+"""Per-site rule files: TOML files that name a site's chrome so it goes exactly.
+
+``RuleBook.load()`` reads every source once (``--rules`` folders, the
+``CLEANER_RULES`` variable, the bundled rules); ``RuleBook.resolve()`` picks
+a page's :class:`SiteRules` by forced name, URL host or text fingerprints.
+The format is documented in ``rules/README.md``.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from pathlib import Path
+from ._apply import SiteRules
+from ._book import ENV_VAR, LoadReport, RuleBook, bundled_dir, rule_files, sources
+from ._compile import RuleError
+from ._format import SiteSpec, TestCase, parse_file
 
-from .._model import Block, Metadata
-
-
-class SiteRules:
-    """The compiled rules of one site."""
-
-    name: str = ""
-
-    def apply_text(self, blocks: list[Block]) -> None:
-        """Decide the blocks this site's text rules cover."""
-
-    def apply_metadata(self, blocks: list[Block], meta: Metadata) -> None:
-        """Fill or correct metadata from this site's patterns."""
-
-
-class RuleBook:
-    """Every loaded rule file, indexed for lookup by host and fingerprint."""
-
-    @classmethod
-    def load(cls, dirs: Sequence[str | Path] = ()) -> RuleBook:
-        return cls()
-
-    def resolve(self, *, url: str | None, text: str, site: str | None = None) -> SiteRules | None:
-        return None
+__all__ = [
+    "ENV_VAR",
+    "LoadReport",
+    "RuleBook",
+    "RuleError",
+    "SiteRules",
+    "SiteSpec",
+    "TestCase",
+    "bundled_dir",
+    "parse_file",
+    "rule_files",
+    "sources",
+]

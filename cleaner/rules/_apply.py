@@ -1,0 +1,336 @@
+"""Compiled site rules and how they decide blocks and fill metadata.
+
+Order inside one site, each stage touching only blocks still undecided:
+force-keep, drop, sections, truncate, body region. Specific widgets are
+therefore named by their own category even when a truncate or body rule
+would also have covered them. Global rules run before the site's own.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from lxml import etree
+
+from .._dates import find_date
+from .._model import Block, Metadata
+from ._compile import Regex, Where, combine, compile_regex, compile_xpath, id_or_class_xpath, validate_parts
+from ._format import META_FIELDS, BodyRule, LineRule, SectionRule, SiteSpec, TruncateRule
+
+# A prose block for `until = "prose"` sections: long enough and ends a sentence.
+_SENTENCE_END = re.compile(r"[.!?。！？…][\"'”’»]?$")
+
+
+@dataclass(slots=True)
+class _Line:
+    spec: LineRule
+    rx: Regex
+
+
+@dataclass(slots=True)
+class _Section:
+    spec: SectionRule
+    start: Regex
+    end: Regex | None
+
+
+@dataclass(slots=True)
+class _Marker:
+    spec: TruncateRule | BodyRule
+    start: Regex | None
+    end: Regex | None = None
+
+
+def _any_of(patterns: list[str], where: Where) -> Regex | None:
+    if not patterns:
+        return None
+    validate_parts(patterns, where)
+    return compile_regex("|".join(f"(?:{p})" for p in patterns), where)
+
+
+def _line_rule(rule: LineRule, path: str) -> _Line:
+    where = Where(path, rule.line, rule.id)
+    validate_parts([*rule.lines, *rule.starts, *rule.ends, *rule.contains], where)
+    return _Line(rule, compile_regex(combine(rule.lines, rule.starts, rule.ends, rule.contains) or "", where))
+
+
+def _section(rule: SectionRule, path: str) -> _Section:
+    where = Where(path, rule.line, rule.id)
+    start = _any_of(rule.start, where)
+    return _Section(rule, start, _any_of(rule.end, where))
+
+
+class SiteRules:
+    """The compiled rules of one site (or of the global rule file).
+
+    Attributes used by HTML mode: ``html_body`` (XPath or None),
+    ``html_strip`` (XPaths), ``html_strip_id_or_class`` (XPath or None),
+    ``html_metadata`` (field -> XPaths); see :meth:`prune_tree`.
+    """
+
+    def __init__(self, spec: SiteSpec) -> None:
+        self.spec = spec
+        self.name = spec.name
+        self.path = Path(spec.path)
+        self.file_name = self.path.name
+        self.domains = spec.domains
+        self.before: tuple[SiteRules, ...] = ()  # global rules applied first
+        validate_parts(spec.fingerprint_patterns, Where(spec.path, None, "site.fingerprint_patterns"))
+        self._keeps = [_line_rule(r, spec.path) for r in spec.keeps]
+        self._drops = [_line_rule(r, spec.path) for r in spec.drops]
+        self._sections = [_section(r, spec.path) for r in spec.sections]
+        self._truncates = [
+            _Marker(r, _any_of(r.at, Where(spec.path, r.line, r.id))) for r in spec.truncates
+        ]
+        self._body = self._compile_body(spec.body)
+        self._meta = self._compile_meta(spec)
+        self._compile_html(spec)
+
+    def _compile_body(self, body: BodyRule | None) -> _Marker | None:
+        if body is None:
+            return None
+        where = Where(self.spec.path, body.line, body.id)
+        return _Marker(body, _any_of(body.start, where), _any_of(body.end, where))
+
+    @staticmethod
+    def _compile_meta(spec: SiteSpec) -> dict[str, list[Regex]]:
+        out: dict[str, list[Regex]] = {}
+        for name, patterns in spec.meta_patterns.items():
+            where = Where(spec.path, None, f"metadata.{name}")
+            out[name] = [compile_regex(p, where) for p in patterns]
+        return out
+
+    def _compile_html(self, spec: SiteSpec) -> None:
+        where = Where(spec.path, None, "html")
+        self.html_body: etree.XPath | None = compile_xpath(spec.html_body, where) if spec.html_body else None
+        self.html_strip: list[etree.XPath] = [compile_xpath(x, where) for x in spec.html_strip]
+        self.html_strip_id_or_class: etree.XPath | None = id_or_class_xpath(spec.html_strip_id_or_class, where)
+        self.html_metadata: dict[str, list[etree.XPath]] = {
+            name: [compile_xpath(x, Where(spec.path, None, f"metadata.html.{name}")) for x in xpaths]
+            for name, xpaths in spec.meta_xpaths.items()
+        }
+
+    def __repr__(self) -> str:
+        return f"SiteRules({self.name!r}, {self.file_name!r})"
+
+    def reason(self, rule_id: str) -> str:
+        return f"site:{self.name}:{rule_id}"
+
+    # --- text ---
+
+    def apply_text(self, blocks: list[Block]) -> None:
+        """Decide the blocks this site's text rules cover (global rules first)."""
+        for rules in (*self.before, self):
+            rules.apply_own_text(blocks)
+
+    def apply_own_text(self, blocks: list[Block]) -> None:
+        for keep in self._keeps:
+            self._match_lines(keep, blocks, keep_it=True)
+        for drop in self._drops:
+            self._match_lines(drop, blocks, keep_it=False)
+        for section in self._sections:
+            self._apply_section(section, blocks)
+        for trunc in self._truncates:
+            self._apply_truncate(trunc, blocks)
+        if self._body is not None:
+            self._apply_body(self._body, blocks)
+
+    def _match_lines(self, rule: _Line, blocks: list[Block], *, keep_it: bool) -> None:
+        spec = rule.spec
+        for b in blocks:
+            if b.decision is not None or b.words < spec.min_words:
+                continue
+            if spec.max_words is not None and b.words > spec.max_words:
+                continue
+            if rule.rx.search(b.text):
+                (b.keep if keep_it else b.drop)(spec.category, self.reason(spec.id))
+
+    def _apply_section(self, rule: _Section, blocks: list[Block]) -> None:
+        i = 0
+        while i < len(blocks):
+            if not rule.start.search(blocks[i].text):
+                i += 1
+                continue
+            stop = _section_end(rule, blocks, i)
+            if stop is None:
+                i += 1
+                continue
+            first = i if rule.spec.include_start else i + 1
+            self._drop_range(blocks, first, stop, rule.spec.category, rule.spec.id)
+            i = max(stop, i + 1)
+
+    def _apply_truncate(self, rule: _Marker, blocks: list[Block]) -> None:
+        at = _first(rule.start, blocks, 0)
+        if at is None:
+            return
+        spec = rule.spec
+        first = at if isinstance(spec, TruncateRule) and spec.include_marker else at + 1
+        self._drop_range(blocks, first, len(blocks), spec.category, spec.id)
+
+    def _apply_body(self, rule: _Marker, blocks: list[Block]) -> None:
+        spec = rule.spec
+        assert isinstance(spec, BodyRule)
+        start = 0
+        if rule.start is not None:
+            found = _first(rule.start, blocks, 0)
+            if found is None:
+                return  # no start marker: this layout is not the one the rule knows
+            start = found if spec.include_start else found + 1
+        end = len(blocks)
+        found_end = _first(rule.end, blocks, start) if rule.end is not None else None
+        if found_end is not None:
+            end = found_end + 1 if spec.include_end else found_end
+        self._drop_range(blocks, 0, start, spec.category, spec.id)
+        self._drop_range(blocks, end, len(blocks), spec.category, spec.id)
+        both_found = rule.end is None or found_end is not None
+        if spec.keep_inside and both_found:
+            for b in blocks[start:end]:
+                if b.decision is None:
+                    b.keep("body", self.reason(spec.id))
+
+    def _drop_range(self, blocks: list[Block], first: int, stop: int, category: str, rule_id: str) -> None:
+        for b in blocks[first:stop]:
+            if b.decision is None:
+                b.drop(category, self.reason(rule_id))
+
+    # --- metadata ---
+
+    def apply_metadata(self, blocks: list[Block], meta: Metadata, root: Any = None) -> None:
+        """Fill or correct metadata from text patterns (and XPaths when ``root`` is an lxml tree)."""
+        for rules in (*self.before, self):
+            rules.apply_own_metadata(blocks, meta, root)
+        meta.site_rule = self.file_name
+
+    def apply_own_metadata(self, blocks: list[Block], meta: Metadata, root: Any = None) -> None:
+        found = self.text_metadata(blocks)
+        if root is not None:
+            found = {**found, **{k: v for k, v in self.html_meta(root).items() if k not in found}}
+        for name, value in found.items():
+            setattr(meta, name, value)
+        if "title" in found:
+            for b in blocks:
+                if b.text == found["title"] and not b.kept:
+                    b.category, b.reason = "title", self.reason("metadata-title")
+        if self.spec.meta_site:
+            meta.site = self.spec.meta_site
+        if self.spec.meta_domain and not meta.domain:
+            meta.domain = self.spec.meta_domain
+
+    def text_metadata(self, blocks: list[Block]) -> dict[str, str]:
+        """Field -> value from the first matching pattern (first capture group, or the whole match)."""
+        if not self._meta:
+            return {}
+        joined = "\n".join(b.text for b in blocks)
+        out: dict[str, str] = {}
+        for name in META_FIELDS:
+            for rx in self._meta.get(name, ()):
+                value = _clean_value(name, _captured(rx, joined))
+                if value:
+                    out[name] = value
+                    break
+        return out
+
+    def html_meta(self, root: Any) -> dict[str, str]:
+        out: dict[str, str] = {}
+        for name, xpaths in self.html_metadata.items():
+            for xp in xpaths:
+                value = _clean_value(name, _xpath_text(xp, root))
+                if value:
+                    out[name] = value
+                    break
+        return out
+
+    # --- HTML ---
+
+    def prune_tree(self, root: Any) -> Any:
+        """Select the article element (``body`` XPath) and remove ``strip`` matches; returns the new root."""
+        for rules in (*self.before, self):
+            root = rules.prune_own(root)
+        return root
+
+    def prune_own(self, root: Any) -> Any:
+        if self.html_body is not None:
+            found = [e for e in _as_list(self.html_body(root)) if isinstance(e, etree._Element)]
+            if found:
+                root = found[0]
+        doomed: list[Any] = []
+        for xp in [*self.html_strip, *([self.html_strip_id_or_class] if self.html_strip_id_or_class else [])]:
+            doomed.extend(e for e in _as_list(xp(root)) if isinstance(e, etree._Element) and e is not root)
+        for el in doomed:
+            _remove_keep_tail(el)
+        return root
+
+
+def _section_end(rule: _Section, blocks: list[Block], start: int) -> int | None:
+    """Exclusive end index of a section starting at ``start``, or None when its end is not found."""
+    spec = rule.spec
+    limit = min(len(blocks), start + spec.max_blocks)
+    if spec.blocks is not None:
+        return min(start + spec.blocks, len(blocks))
+    for k in range(start + 1, limit):
+        b = blocks[k]
+        if spec.until == "prose":
+            if b.words >= spec.prose_min_words and _SENTENCE_END.search(b.text):
+                return k
+        elif rule.end is not None and rule.end.search(b.text):
+            return k + 1 if spec.include_end else k
+    # "until prose" with no prose left: the widgets run to the end of the page
+    return limit if spec.until == "prose" else None
+
+
+def _first(rx: Regex | None, blocks: list[Block], start: int) -> int | None:
+    if rx is None:
+        return None
+    for k in range(start, len(blocks)):
+        if rx.search(blocks[k].text):
+            return k
+    return None
+
+
+def _captured(rx: Regex, text: str) -> str | None:
+    m = rx.search(text)
+    if m is None:
+        return None
+    value = m.group(1) if rx.groups >= 1 else m.group(0)
+    return str(value) if value is not None else None
+
+
+def _clean_value(name: str, value: str | None) -> str | None:
+    if value is None:
+        return None
+    value = " ".join(value.split())
+    if name == "date":
+        return find_date(value)
+    return value or None
+
+
+def _as_list(result: Any) -> list[Any]:
+    return result if isinstance(result, list) else [result]
+
+
+def _xpath_text(xp: etree.XPath, root: Any) -> str | None:
+    for item in _as_list(xp(root)):
+        if isinstance(item, etree._Element):
+            text = "".join(item.itertext())
+        else:
+            text = str(item)
+        if text.strip():
+            return text
+    return None
+
+
+def _remove_keep_tail(el: Any) -> None:
+    """Remove an element but keep the text that follows it (its tail)."""
+    parent = el.getparent()
+    if parent is None:
+        return
+    if el.tail:
+        prev = el.getprevious()
+        if prev is not None:
+            prev.tail = (prev.tail or "") + el.tail
+        else:
+            parent.text = (parent.text or "") + el.tail
+    parent.remove(el)

@@ -1,0 +1,119 @@
+"""Compiling untrusted patterns: regexes with RE2, XPaths with lxml.
+
+Rule files come from users and from the internet, so a pattern must never be
+able to hang a run: regexes go to RE2 (linear time, no backreferences or
+lookaround) and every size is capped before anything is compiled.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import re2
+from lxml import etree
+
+# --- caps that bound what one hostile rule file can cost ---
+MAX_FILE_BYTES = 512 * 1024
+MAX_PATTERN_CHARS = 1000
+MAX_PATTERNS_PER_RULE = 200
+MAX_RULES_PER_KIND = 300
+MAX_FINGERPRINTS = 50
+MAX_XPATH_CHARS = 1000
+MAX_TESTS = 50
+# RE2 memory budget per compiled regex; above it compilation fails cleanly.
+REGEX_MAX_MEM = 8 << 20
+
+Regex = Any  # re2._Regexp has no stubs
+
+# A tiny document to evaluate each XPath once: catches unknown functions and
+# other errors that lxml only reports at evaluation time.
+_PROBE = etree.fromstring("<html><head><title>t</title></head><body><div id='a' class='b'><p>x</p></div></body></html>")
+
+
+class RuleError(ValueError):
+    """A problem in a rule file, located by file, line and rule id."""
+
+    def __init__(self, message: str, *, path: str = "", line: int | None = None, rule: str | None = None) -> None:
+        self.message, self.path, self.line, self.rule = message, path, line, rule
+        super().__init__(str(self))
+
+    def __str__(self) -> str:
+        where = self.path + (f":{self.line}" if self.line else "")
+        rule = f" [{self.rule}]" if self.rule else ""
+        return f"{where}:{rule} {self.message}" if where else f"{rule.strip()} {self.message}".strip()
+
+
+@dataclass(slots=True)
+class Where:
+    """Where a value sits in its rule file, for error messages."""
+
+    path: str
+    line: int | None = None
+    rule: str | None = None
+
+    def error(self, message: str) -> RuleError:
+        return RuleError(message, path=self.path, line=self.line, rule=self.rule)
+
+
+def _options() -> Any:
+    opts = re2.Options()
+    opts.log_errors = False  # RE2 would otherwise print every bad pattern to stderr
+    opts.max_mem = REGEX_MAX_MEM
+    return opts
+
+
+OPTIONS = _options()
+
+
+def compile_regex(pattern: str, where: Where) -> Regex:
+    """One RE2 regex, or a RuleError naming the file and rule."""
+    if len(pattern) > MAX_PATTERN_CHARS:
+        raise where.error(f"pattern longer than {MAX_PATTERN_CHARS} characters")
+    try:
+        return re2.compile(pattern, OPTIONS)
+    except re2.error as exc:
+        raise where.error(f"invalid or unsupported regex {pattern!r}: {_re2_message(exc)}") from None
+
+
+def _re2_message(exc: Exception) -> str:
+    msg = exc.args[0] if exc.args else str(exc)
+    return msg.decode("utf-8", "replace") if isinstance(msg, bytes) else str(msg)
+
+
+def combine(lines: list[str], starts: list[str], ends: list[str], contains: list[str]) -> str | None:
+    """One alternation testing a block as a whole line, a prefix, a suffix or anywhere."""
+    parts = [f"^(?:{p})$" for p in lines]
+    parts += [f"^(?:{p})" for p in starts]
+    parts += [f"(?:{p})$" for p in ends]
+    parts += [f"(?:{p})" for p in contains]
+    return "|".join(parts) or None
+
+
+def validate_parts(patterns: list[str], where: Where) -> None:
+    """Compile each pattern alone first so an error names the culprit, not the alternation."""
+    for p in patterns:
+        compile_regex(p, where)
+
+
+def compile_xpath(expr: str, where: Where) -> etree.XPath:
+    if len(expr) > MAX_XPATH_CHARS:
+        raise where.error(f"XPath longer than {MAX_XPATH_CHARS} characters")
+    try:
+        xp = etree.XPath(expr)
+        xp(_PROBE)
+    except (etree.XPathError, etree.XPathEvalError) as exc:
+        raise where.error(f"invalid XPath {expr!r}: {exc}") from None
+    return xp
+
+
+def id_or_class_xpath(names: list[str], where: Where) -> etree.XPath | None:
+    """Elements whose id or class contains any of ``names`` (FiveFilters' strip_id_or_class idea)."""
+    tests = []
+    for name in names:
+        if not name or any(ch in name for ch in "'\"<>[]"):
+            raise where.error(f"strip_id_or_class entry {name!r} must be a plain id or class fragment")
+        tests.append(f"contains(@id,'{name}') or contains(@class,'{name}')")
+    if not tests:
+        return None
+    return compile_xpath("//*[" + " or ".join(tests) + "]", where)
