@@ -204,7 +204,7 @@ class RuleBook:
         hits: dict[str, set[int]] = {}
         sample = text[:FINGERPRINT_SCAN_CHARS]
         for offset, fp_set in self._fp_sets:
-            for index in fp_set.Match(sample):  # type: ignore[attr-defined]
+            for index in fp_set.Match(sample) or ():  # type: ignore[attr-defined]
                 rules, n = self._fp_owner[offset + index]
                 hits.setdefault(rules.name, set()).add(n)
         return {name: len(found) for name, found in hits.items()}
