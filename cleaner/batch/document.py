@@ -1,0 +1,83 @@
+"""Plain value classes shared by readers, workers, writers and the runner."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from .._model import STATUS_BINARY, STATUS_EMPTY, STATUS_OK, STATUS_TOO_LARGE, Mode
+from .._pipeline import DEFAULT_MAX_BYTES, Cleaner
+
+# Outcome statuses on top of Result.status ("ok", "empty", "binary", "too_large").
+STATUS_SKIPPED = "skipped"  # output already present (resume); not cleaned again
+STATUS_TIMEOUT = "timeout"  # cleaning took longer than the per-document timeout
+STATUS_ERROR = "error"  # unreadable input, bad gzip, broken record, crash
+
+GOOD_STATUSES = frozenset({STATUS_OK, STATUS_EMPTY, STATUS_SKIPPED})
+FAILED_STATUSES = frozenset({STATUS_BINARY, STATUS_TOO_LARGE, STATUS_TIMEOUT, STATUS_ERROR})
+
+
+@dataclass(frozen=True, slots=True)
+class CleanerConfig:
+    """The keyword arguments of :class:`cleaner.Cleaner`, as plain data."""
+
+    mode: Mode = "auto"
+    site_rules: bool = True
+    rules_dirs: tuple[str, ...] = ()
+    site: str | None = None
+    max_bytes: int | None = DEFAULT_MAX_BYTES
+
+    def build(self) -> Cleaner:
+        return Cleaner(
+            mode=self.mode,
+            site_rules=self.site_rules,
+            rules_dirs=self.rules_dirs,
+            site=self.site,
+            max_bytes=self.max_bytes,
+        )
+
+
+@dataclass(slots=True)
+class Document:
+    """One page to clean.
+
+    ``data`` holds the content, or is None for a file that the worker loads
+    itself from ``source`` (so the parent process never reads plain files).
+    ``rel`` is the output path below ``-o DIR``, without extension.
+    ``error`` marks a document that could not even be read (broken record,
+    oversized record); ``fail_status`` is then the status it is reported with.
+    """
+
+    id: str
+    path: str
+    rel: str
+    data: str | bytes | None = None
+    source: Path | None = None
+    url: str | None = None
+    charset: str | None = None
+    mode: Mode | None = None
+    error: str | None = None
+    fail_status: str = STATUS_ERROR
+
+
+@dataclass(slots=True)
+class Outcome:
+    """What became of one document: enough for the report and the writer.
+
+    ``payload`` is the rendered output a stream writer prints in the parent
+    process (None when the worker already stored it, or nothing to print).
+    """
+
+    id: str
+    path: str
+    status: str
+    error: str | None = None
+    payload: str | None = None
+
+    @property
+    def failed(self) -> bool:
+        return self.status not in GOOD_STATUSES
+
+    def report_line(self) -> dict[str, Any]:
+        return {"id": self.id, "path": self.path, "status": self.status, "error": self.error}

@@ -1,0 +1,248 @@
+"""The runner owns iteration, chunking, the process pool, stats and the report.
+
+Documents flow reader -> (skip check) -> chunk -> worker (clean + store) ->
+outcome -> writer.emit / report / progress, in input order. At most a
+bounded window of chunks is in flight, so memory stays flat however many
+inputs there are.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import sys
+import time
+from collections import Counter, deque
+from collections.abc import Iterable, Iterator, Sequence
+from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+from dataclasses import dataclass, field
+
+from .._model import STATUS_EMPTY, STATUS_OK
+from .._pipeline import Cleaner
+from .document import STATUS_ERROR, STATUS_SKIPPED, CleanerConfig, Document, Outcome
+from .readers import Reader
+from .worker import Worker, WorkerConfig, init_worker, process_chunk
+from .writers import ReportWriter, Writer
+
+MAX_FAILURES_KEPT = 50  # failed outcomes kept in Stats for the summary
+
+
+class ProgressHook:
+    """Receives progress events; the base class ignores them."""
+
+    def start(self, total: int | None) -> None:
+        """Called once the workers are up (``total`` documents, if known)."""
+
+    def advance(self, outcome: Outcome) -> None:
+        """Called for every finished document, in input order."""
+
+    def stop(self) -> None:
+        """Called at the end, also after an error."""
+
+
+@dataclass(slots=True)
+class Stats:
+    counts: Counter[str] = field(default_factory=Counter)
+    failures: list[Outcome] = field(default_factory=list)
+    elapsed: float = 0.0
+
+    def add(self, outcome: Outcome) -> None:
+        self.counts[outcome.status] += 1
+        if outcome.failed and len(self.failures) < MAX_FAILURES_KEPT:
+            self.failures.append(outcome)
+
+    @property
+    def total(self) -> int:
+        return sum(self.counts.values())
+
+    @property
+    def failed(self) -> int:
+        return self.total - self.counts[STATUS_OK] - self.counts[STATUS_EMPTY] - self.counts[STATUS_SKIPPED]
+
+    @property
+    def processed(self) -> int:
+        return self.total - self.counts[STATUS_SKIPPED]
+
+    @property
+    def rate(self) -> float:
+        return self.processed / self.elapsed if self.elapsed > 0 else 0.0
+
+
+@dataclass(frozen=True, slots=True)
+class RunConfig:
+    cleaner: CleanerConfig = field(default_factory=CleanerConfig)
+    jobs: int = 1
+    timeout: float | None = None
+    chunk_size: int | None = None  # documents per pool task; None: chosen from the input size
+
+
+def default_jobs() -> int:
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # pragma: no cover - not Linux
+        return os.cpu_count() or 1
+
+
+@dataclass(slots=True)
+class _Chunk:
+    docs: list[Document]
+    future: Future[list[Outcome]]
+    attempts: int = 1
+
+
+class Runner:
+    """Runs readers through workers into a writer; see :meth:`run`."""
+
+    def __init__(
+        self,
+        config: RunConfig,
+        writer: Writer,
+        *,
+        report: ReportWriter | None = None,
+        progress: ProgressHook | None = None,
+        cleaner: Cleaner | None = None,
+    ) -> None:
+        self.config, self.writer, self.report = config, writer, report
+        self.progress = progress or ProgressHook()
+        self.worker_config = WorkerConfig(config.cleaner, writer, config.timeout)
+        self._cleaner = cleaner  # reused by the single-process path
+        self._local: Worker | None = None
+        self._pool: ProcessPoolExecutor | None = None
+
+    def run(self, readers: Sequence[Reader]) -> Stats:
+        """Clean every document of ``readers``; never raises for a bad document."""
+        stats, started, ok = Stats(), time.perf_counter(), False
+        total = _known_total(readers)
+        self._start(total)  # before opening outputs: forked workers inherit no buffered data
+        try:
+            self.writer.open()
+            if self.report is not None:
+                self.report.open()
+            self.progress.start(total)
+            for outcome in self._outcomes(_documents(readers), self._chunk_size(total)):
+                stats.add(outcome)
+                self.writer.emit(outcome)
+                if self.report is not None:
+                    self.report.add(outcome)
+                self.progress.advance(outcome)
+            ok = True
+        finally:
+            self.progress.stop()
+            self._stop()
+            self.writer.close(ok)
+            if self.report is not None:
+                self.report.close()
+            stats.elapsed = time.perf_counter() - started
+        return stats
+
+    # -- workers -------------------------------------------------------------
+
+    def _start(self, total: int | None) -> None:
+        if self.config.jobs <= 1 or total == 1:
+            self._local = Worker(self.worker_config, self._cleaner)
+        else:
+            self._pool = self._new_pool()
+
+    def _new_pool(self) -> ProcessPoolExecutor:
+        # fork: workers start fast and share the parent's imports; they are all
+        # forked on the first submit, before any progress thread exists.
+        sys.stdout.flush()  # a forked child flushes its copy of these buffers when it exits
+        sys.stderr.flush()
+        pool = ProcessPoolExecutor(
+            max_workers=self.config.jobs,
+            mp_context=multiprocessing.get_context("fork"),
+            initializer=init_worker,
+            initargs=(self.worker_config,),
+        )
+        pool.submit(int).result()
+        return pool
+
+    def _stop(self) -> None:
+        if self._pool is not None:
+            self._pool.shutdown(wait=True, cancel_futures=True)
+            self._pool = None
+
+    def _submit(self, docs: list[Document]) -> Future[list[Outcome]]:
+        if self._pool is not None:
+            return self._pool.submit(process_chunk, docs)
+        assert self._local is not None
+        return _done(self._local.run_chunk(docs))
+
+    def _chunk_size(self, total: int | None) -> int:
+        if self.config.chunk_size:
+            return self.config.chunk_size
+        if self._pool is None:
+            return 1
+        if total is None:
+            return 16
+        return max(1, min(32, total // (self.config.jobs * 8)))
+
+    # -- iteration -----------------------------------------------------------
+
+    def _outcomes(self, docs: Iterable[Document], size: int) -> Iterator[Outcome]:
+        pending: deque[_Chunk] = deque()
+        window = 4 * max(1, self.config.jobs)
+        chunk: list[Document] = []
+        for doc in docs:
+            resolved = self._resolve_early(doc)
+            if resolved is None:
+                chunk.append(doc)
+            if chunk and (resolved is not None or len(chunk) >= size):
+                pending.append(_Chunk(chunk, self._submit(chunk)))
+                chunk = []
+            if resolved is not None:
+                pending.append(_Chunk([doc], _done([resolved])))
+            while pending and (len(pending) > window or pending[0].future.done()):
+                yield from self._collect(pending)
+        if chunk:
+            pending.append(_Chunk(chunk, self._submit(chunk)))
+        while pending:
+            yield from self._collect(pending)
+
+    def _resolve_early(self, doc: Document) -> Outcome | None:
+        """Outcomes known without a worker: unreadable records and finished outputs."""
+        if doc.error is not None:
+            return Outcome(doc.id, doc.path, doc.fail_status, doc.error)
+        if self.writer.skip(doc):
+            return Outcome(doc.id, doc.path, STATUS_SKIPPED)
+        return None
+
+    def _collect(self, pending: deque[_Chunk]) -> list[Outcome]:
+        """Wait for the oldest chunk; after a worker crash retry it once, then fail it."""
+        head = pending[0]
+        try:
+            outcomes = head.future.result()
+        except BrokenProcessPool:
+            self._restart(pending)
+            if head.attempts < 2:
+                head.attempts += 1
+                head.future = self._submit(head.docs)
+                return []
+            outcomes = [Outcome(d.id, d.path, STATUS_ERROR, "worker process died") for d in head.docs]
+        pending.popleft()
+        return outcomes
+
+    def _restart(self, pending: deque[_Chunk]) -> None:
+        """Replace a broken pool and resubmit every chunk still in flight."""
+        self._stop()
+        self._pool = self._new_pool()
+        for item in list(pending)[1:]:
+            if not item.future.done() or item.future.exception() is not None:
+                item.future = self._submit(item.docs)
+
+
+def _documents(readers: Iterable[Reader]) -> Iterator[Document]:
+    for reader in readers:
+        yield from reader.read()
+
+
+def _known_total(readers: Sequence[Reader]) -> int | None:
+    counts = [r.count for r in readers]
+    return None if any(c is None for c in counts) else sum(c for c in counts if c is not None)
+
+
+def _done(outcomes: list[Outcome]) -> Future[list[Outcome]]:
+    future: Future[list[Outcome]] = Future()
+    future.set_result(outcomes)
+    return future

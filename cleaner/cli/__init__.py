@@ -1,0 +1,63 @@
+"""The ``cleaner`` command line (typer). Only this package imports typer and rich."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from .._version import __version__
+from ._clean import clean_command
+from ._explain import explain_command
+from ._help import EXIT_CODES
+
+app = typer.Typer(
+    name="cleaner",
+    help="Strip boilerplate from web pages: keep the article prose, drop the chrome, say why.",
+    epilog=EXIT_CODES,
+    rich_markup_mode="markdown",
+    no_args_is_help=True,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+app.command("clean", no_args_is_help=True, epilog=EXIT_CODES)(clean_command)
+app.command("explain", no_args_is_help=True, epilog=EXIT_CODES)(explain_command)
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"cleaner {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _main(
+    version: Annotated[
+        bool, typer.Option("--version", "-V", help="Print the version and exit.", callback=_version, is_eager=True)
+    ] = False,
+) -> None:
+    """Strip boilerplate from web pages: keep the article prose, drop the chrome, say why.
+
+    Run `cleaner COMMAND --help` for the options and examples of each command.
+    """
+
+
+def _add_rules_group() -> None:
+    """Mount ``cleaner rules ...`` when cleaner/cli/rules.py exists (another module owns it)."""
+    try:
+        from .rules import app as rules_app  # type: ignore[import-not-found,unused-ignore]
+    except ModuleNotFoundError as exc:
+        if exc.name != f"{__name__}.rules":
+            raise  # rules.py exists but one of its imports is missing: say so
+        return
+    app.add_typer(rules_app, name="rules")
+
+
+_add_rules_group()
+
+
+def main() -> None:
+    """Console-script entry point."""
+    app(prog_name="cleaner")
+
+
+__all__ = ["app", "main"]

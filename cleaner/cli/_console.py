@@ -1,0 +1,73 @@
+"""Terminal output on stderr: the progress bar and the end-of-run summary."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from ..batch.document import Outcome
+from ..batch.runner import ProgressHook, Stats
+
+if TYPE_CHECKING:
+    from rich.progress import Progress, TaskID
+
+SHOWN_FAILURES = 10
+
+
+class RichProgress(ProgressHook):
+    """A rich progress bar on stderr (only built when stderr is a terminal)."""
+
+    def __init__(self) -> None:
+        self._progress: Progress | None = None
+        self._task: TaskID | None = None
+
+    def start(self, total: int | None) -> None:
+        from rich.console import Console
+        from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+
+        self._progress = Progress(
+            TextColumn("[bold]cleaning"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            TextColumn("{task.fields[failed]} failed"),
+            TimeRemainingColumn(),
+            console=Console(stderr=True),
+            transient=True,
+        )
+        self._task = self._progress.add_task("clean", total=total, failed=0)
+        self._progress.start()
+
+    def advance(self, outcome: Outcome) -> None:
+        if self._progress is None or self._task is None:
+            return
+        task = self._progress.tasks[0]
+        failed = int(task.fields["failed"]) + (1 if outcome.failed else 0)
+        self._progress.update(self._task, advance=1, failed=failed)
+
+    def stop(self) -> None:
+        if self._progress is not None:
+            self._progress.stop()
+
+
+def summary_lines(stats: Stats, report: Path | None) -> list[str]:
+    c = stats.counts
+    breakdown = ", ".join(f"{k} {v}" for k, v in sorted(c.items()) if k not in ("ok", "empty", "skipped"))
+    lines = [
+        f"cleaner: {stats.total} documents in {stats.elapsed:.1f} s ({stats.rate:.1f} pages/s): "
+        f"ok {c['ok']}, empty {c['empty']}, skipped {c['skipped']}, failed {stats.failed}"
+        + (f" ({breakdown})" if breakdown else "")
+    ]
+    for outcome in stats.failures[:SHOWN_FAILURES]:
+        lines.append(f"  {outcome.status}: {outcome.id} ({outcome.path}): {outcome.error}")
+    if stats.failed > SHOWN_FAILURES:
+        lines.append(f"  ... and {stats.failed - SHOWN_FAILURES} more")
+    if report is not None:
+        lines.append(f"report: {report}")
+    return lines
+
+
+def print_summary(stats: Stats, report: Path | None) -> None:
+    import typer
+
+    for line in summary_lines(stats, report):
+        typer.echo(line, err=True)

@@ -1,0 +1,67 @@
+"""Options shared by ``clean`` and ``explain``, and their translation to plain config."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated
+
+import click
+import typer
+
+from .._pipeline import DEFAULT_MAX_BYTES as _CORE_MAX_BYTES
+from .._pipeline import Cleaner
+from ..batch.document import CleanerConfig
+
+
+class ModeChoice(StrEnum):
+    auto = "auto"
+    html = "html"
+    text = "text"
+
+
+class FormatChoice(StrEnum):
+    txt = "txt"
+    json = "json"
+    jsonl = "jsonl"
+    md = "md"
+
+
+ModeOpt = Annotated[
+    ModeChoice | None,
+    typer.Option("--mode", "-m", help="Read every input as html, text, or sniff it (auto). Default: by extension."),
+]
+UrlOpt = Annotated[str | None, typer.Option("--url", help="URL of the page (single input only); helps site rules.")]
+SiteRulesOpt = Annotated[
+    bool, typer.Option("--site-rules/--no-site-rules", help="Apply per-site rule files (off: generic engine only).")
+]
+RulesOpt = Annotated[
+    list[Path] | None,
+    typer.Option("--rules", help="Extra folder of site rule files (*.toml); repeatable.", exists=True, file_okay=False),
+]
+SiteOpt = Annotated[str | None, typer.Option("--site", help="Force this site's rules instead of detecting the site.")]
+MaxBytesOpt = Annotated[
+    int, typer.Option("--max-bytes", min=0, help="Refuse documents larger than this many bytes (0: no limit).")
+]
+
+DEFAULT_MAX_BYTES: int = _CORE_MAX_BYTES or 0
+
+
+def cleaner_config(
+    mode: ModeChoice | None, site_rules: bool, rules: list[Path] | None, site: str | None, max_bytes: int
+) -> CleanerConfig:
+    return CleanerConfig(
+        mode=mode.value if mode is not None else "auto",
+        site_rules=site_rules,
+        rules_dirs=tuple(str(p) for p in rules or ()),
+        site=site,
+        max_bytes=max_bytes or None,
+    )
+
+
+def build_cleaner(config: CleanerConfig) -> Cleaner:
+    """Build the Cleaner once in the parent, turning configuration errors into usage errors."""
+    try:
+        return config.build()
+    except (ValueError, OSError) as exc:
+        raise click.UsageError(f"cannot set up the cleaner: {exc}") from exc
