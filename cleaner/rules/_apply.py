@@ -82,9 +82,7 @@ class SiteRules:
         self._keeps = [_line_rule(r, spec.path) for r in spec.keeps]
         self._drops = [_line_rule(r, spec.path) for r in spec.drops]
         self._sections = [_section(r, spec.path) for r in spec.sections]
-        self._truncates = [
-            _Marker(r, _any_of(r.at, Where(spec.path, r.line, r.id))) for r in spec.truncates
-        ]
+        self._truncates = [_Marker(r, _any_of(r.at, Where(spec.path, r.line, r.id))) for r in spec.truncates]
         self._body = self._compile_body(spec.body)
         self._meta = self._compile_meta(spec)
         self._compile_html(spec)
@@ -313,10 +311,8 @@ def _as_list(result: Any) -> list[Any]:
 
 def _xpath_text(xp: etree.XPath, root: Any) -> str | None:
     for item in _as_list(xp(root)):
-        if isinstance(item, etree._Element):
-            text = "".join(item.itertext())
-        else:
-            text = str(item)
+        # itertext() is typed as str | bytes; with str input lxml yields str
+        text = "".join(str(t) for t in item.itertext()) if isinstance(item, etree._Element) else str(item)
         if text.strip():
             return text
     return None

@@ -198,7 +198,9 @@ def read_toml(path: Path) -> tuple[dict[str, Any], Locator]:
     except tomllib.TOMLDecodeError as exc:
         m = _TOML_POS.search(str(exc))
         line = int(m.group(1)) if m else None
-        raise RuleError(f"TOML syntax error: {_TOML_POS.sub('', str(exc)).strip()}", path=str(path), line=line) from None
+        raise RuleError(
+            f"TOML syntax error: {_TOML_POS.sub('', str(exc)).strip()}", path=str(path), line=line
+        ) from None
     return data, Locator(text)
 
 
@@ -290,7 +292,9 @@ def _parse_site(table: Any, where: Where, loc: Locator) -> SiteSpec:
 def _array(data: dict[str, Any], kind: str, where: Where, loc: Locator, cap: int) -> list[Any]:
     items = data.get(kind, [])
     if not isinstance(items, list):
-        raise Where(where.path, loc.table(kind) or loc.key(kind, 1)).error(f"{kind!r} must be an array of tables [[{kind}]]")
+        raise Where(where.path, loc.table(kind) or loc.key(kind, 1)).error(
+            f"{kind!r} must be an array of tables [[{kind}]]"
+        )
     if len(items) > cap:
         raise Where(where.path, loc.table(kind)).error(f"more than {cap} [[{kind}]] entries")
     return items
@@ -389,7 +393,7 @@ def _parse_test(table: Any, index: int, where: Where, loc: Locator) -> TestCase:
     if bool(raw.get("file")) == bool(raw.get("text")):
         raise at.error("[[test]] needs exactly one of 'file' or 'text'")
     meta = check_table(raw.get("metadata", {}), "test.metadata", at, loc)
-    name = raw.get("name") or raw.get("file") or f"test#{index + 1}"
+    name = raw.get("name") or (Path(raw["file"]).name if raw.get("file") else f"test#{index + 1}")
     case = TestCase(name=name, file=raw.get("file"), text=raw.get("text"), url=raw.get("url"), line=at.line)
     case.site, case.expected = raw.get("site"), raw.get("expected")
     case.contains, case.not_contains, case.metadata = raw.get("contains", []), raw.get("not_contains", []), meta
