@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from ._features import ends_like_sentence
 from ._lexicon import CategoryPatterns, Lexicon
 from ._model import DROP, KEEP, Block
+from ._scoring import BlockContext, LinearModel, default_model, feature_rows
 
 # --- prose thresholds (jusText-style, in words rather than characters) ---
 GOOD_MIN_WORDS = 10  # a sentence-ending block this long can be body text
@@ -42,6 +43,16 @@ GLUED_TAGS_MIN_CHARS = 20
 # Categories whose prose-length blocks are still chrome (fluent appeals).
 PROSE_CHROME = ("appeal", "subscription", "cookie", "legal")
 
+# A comment thread needs an article before it to be "after the article".
+COMMENTS_MIN_PROSE_BEFORE = 50
+_COMMENT_SECTION = re.compile(
+    r"(\d+\s+)?(comments|responses|replies|reactions|discussion|conversation)(\s*\(\d+\))?\s*:?$"
+    r"|(leave|post|add|write|join|submit) (a|the|your) (comment|reply|conversation|discussion)"
+    r"|\d+ (comments?|responses?|replies|thoughts) (on|to)\b|comments are closed|what do you think\??$",
+    re.IGNORECASE,
+)
+# The page footer: nothing after a copyright line belongs to the article.
+_FOOTER = re.compile(r"(©|\(c\)|copyright\b).{0,80}(\d{4}|all rights reserved)|.{0,80}all rights reserved", re.IGNORECASE)
 _TRAILING = re.compile(r"[\s.,;:…·•|»>›-]+$")
 _GLUED = re.compile(r"[a-z]+")
 
@@ -179,7 +190,8 @@ def block_score(b: Block, klass: str, chrome: Chrome | None) -> float:
     if klass == "good":
         return float(b.words)
     if klass == "near":
-        return NEAR_WEIGHT * b.words
+        # headline-shaped lines (no closing punctuation) are what teaser lists are made of
+        return NEAR_WEIGHT * b.words if ends_like_sentence(b.text) else -SHORT_PENALTY
     if klass == "bad":
         return -(BAD_PENALTY + 0.25 * min(b.words, 40))
     return -SHORT_PENALTY * (2.0 if b.repeats > 1 else 1.0)
@@ -199,31 +211,69 @@ def find_main_region(scores: list[float]) -> tuple[int, int]:
     return best_start, best_end
 
 
-def decide(blocks: list[Block], labels: list[Chrome | None], classes: list[str], region: tuple[int, int]) -> None:
-    start, end = region
+def comment_section_start(blocks: list[Block], labels: list[Chrome | None], classes: list[str]) -> int:
+    """Index of the heading that opens a comment thread after the article.
+
+    Comment threads are fluent prose too, and often longer than the article,
+    so the region search alone would happily swallow them.
+    """
+    prose = 0
+    for i, b in enumerate(blocks):
+        if prose >= COMMENTS_MIN_PROSE_BEFORE and (
+            (b.words <= 12 and _COMMENT_SECTION.match(b.text)) or (b.words <= 30 and _FOOTER.match(b.text))
+        ):
+            return i
+        if labels[i] is None and classes[i] == "good":
+            prose += b.words
+    return len(blocks)
+
+
+def decide(blocks: list[Block], labels: list[Chrome | None], ctx: BlockContext, model: LinearModel | None) -> None:
+    start, end = ctx.region
+    rows = feature_rows(blocks, ctx) if model is not None else None
     for i, b in enumerate(blocks):
         if b.decision is not None:
             continue
-        chrome = labels[i]
+        chrome, klass = labels[i], ctx.classes[i]
         if chrome is not None:
             b.drop(chrome.category, chrome.rule)
+        elif i >= ctx.comments_from:
+            b.drop("comments", "generic:after-article-end")
+        elif rows is not None and model is not None:
+            p = model.probability(rows[i])
+            if p >= model.threshold:
+                b.keep("body", f"generic:model:p={p:.2f}")
+            elif start <= i < end:
+                b.drop("repeated" if b.repeats > 1 else "boilerplate", f"generic:model:p={p:.2f}")
+            else:
+                b.drop("boilerplate", f"generic:outside-main-text:p={p:.2f}")
         elif not start <= i < end:
             b.drop("boilerplate", "generic:outside-main-text")
-        elif classes[i] in ("good", "near"):
-            b.keep("body", f"generic:prose:{classes[i]}")
-        elif classes[i] == "short" and b.repeats > 1:
+        elif klass in ("good", "near"):
+            b.keep("body", f"generic:prose:{klass}")
+        elif klass == "short" and b.repeats > 1:
             b.drop("repeated", "generic:repeated-line")
         else:
-            b.keep("body", f"generic:in-main-text:{classes[i]}")
+            b.keep("body", f"generic:in-main-text:{klass}")
+
+
+def analyse(
+    blocks: list[Block], matcher: ChromeMatcher, has_stopwords: bool, use_region: bool = True
+) -> tuple[list[Chrome | None], BlockContext]:
+    """The passes before the decision: chrome labels, prose classes, comment thread, region."""
+    labels = label_chrome(blocks, matcher)
+    classes = [prose_class(b, has_stopwords) for b in blocks]
+    comments_from = comment_section_start(blocks, labels, classes) if use_region else len(blocks)
+    if use_region:
+        scores = [block_score(b, k, c) for b, k, c in zip(blocks, classes, labels, strict=True)]
+        region = find_main_region(scores[:comments_from])
+    else:
+        region = (0, len(blocks))
+    chrome = [c.category if c else None for c in labels]
+    return labels, BlockContext(classes=classes, chrome=chrome, region=region, comments_from=comments_from)
 
 
 def classify(blocks: list[Block], matcher: ChromeMatcher, has_stopwords: bool, use_region: bool = True) -> None:
     """Decide every block that site rules left undecided."""
-    labels = label_chrome(blocks, matcher)
-    classes = [prose_class(b, has_stopwords) for b in blocks]
-    if use_region:
-        scores = [block_score(b, k, c) for b, k, c in zip(blocks, classes, labels, strict=True)]
-        region = find_main_region(scores)
-    else:
-        region = (0, len(blocks))
-    decide(blocks, labels, classes, region)
+    labels, ctx = analyse(blocks, matcher, has_stopwords, use_region)
+    decide(blocks, labels, ctx, default_model() if use_region else None)
