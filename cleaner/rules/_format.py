@@ -197,7 +197,7 @@ def read_toml(path: Path) -> tuple[dict[str, Any], Locator]:
         raise where.error("not UTF-8 text") from None
     except tomllib.TOMLDecodeError as exc:
         m = _TOML_POS.search(str(exc))
-        line = int(m.group(1)) if m else None
+        line = int(m.group(1)) if m else (text.count("\n") + 1 if "end of document" in str(exc) else None)
         raise RuleError(
             f"TOML syntax error: {_TOML_POS.sub('', str(exc)).strip()}", path=str(path), line=line
         ) from None
