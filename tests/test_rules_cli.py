@@ -135,3 +135,11 @@ def test_test_broken_file_fails(tmp_path: Path) -> None:
     folder(tmp_path, good=GOOD, broken="[site\n")
     result = runner.invoke(app, ["test", str(tmp_path)])
     assert result.exit_code == 1 and "ERROR" in result.output and "broken.toml:1" in result.output
+
+
+def test_documented_examples_check_and_pass() -> None:
+    examples = Path(__file__).resolve().parent.parent / "rules" / "examples"
+    assert runner.invoke(app, ["check", str(examples)]).exit_code == 0
+    result = runner.invoke(app, ["test", str(examples)])
+    assert result.exit_code == 0, result.output
+    assert "PASS  _global.toml::cookie line goes on any site" in result.output
