@@ -79,6 +79,8 @@ class Cleaner:
         self.lexicon = lexicon or default_lexicon()
         self.matcher = ChromeMatcher(self.lexicon)
         self.rulebook: RuleBook | None = RuleBook.load(rules_dirs) if site_rules else None
+        if self.rulebook is not None and site:
+            self.rulebook.require(site)  # an unknown forced site is a setup error, not a per-page one
 
     def clean(
         self,

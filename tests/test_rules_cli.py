@@ -88,7 +88,7 @@ def test_check_bundled_ok() -> None:
             '[site]\nname = "x"\n[[drop]]\nid = "r1"\ncategory = "c"\nlines = ["(x"]\n',
             "bad.toml:3: [r1] invalid or unsupported regex",
         ),
-        ('[site]\nname = "x"\n[html]\nbody = "//div["\n', "[html] invalid XPath"),
+        ('[site]\nname = "x"\n[html]\nbody = "//div["\n', "bad.toml:4: [html.body] invalid XPath"),
     ],
 )
 def test_check_reports_problems(tmp_path: Path, body: str, needle: str) -> None:

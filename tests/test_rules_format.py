@@ -128,7 +128,7 @@ def test_backtracking_features_rejected(tmp_path: Path, pattern: str) -> None:
 
 def test_bad_xpath_named(tmp_path: Path) -> None:
     err = error_of(tmp_path, MINIMAL + "\n[html]\nstrip = ['//div[@class=']\n")
-    assert "invalid XPath" in str(err) and err.rule == "html"
+    assert "invalid XPath" in str(err) and err.rule == "html.strip" and err.line == 7
 
 
 def test_xpath_unknown_function_caught_at_load(tmp_path: Path) -> None:
@@ -138,7 +138,7 @@ def test_xpath_unknown_function_caught_at_load(tmp_path: Path) -> None:
 
 def test_bad_metadata_pattern_named(tmp_path: Path) -> None:
     err = error_of(tmp_path, MINIMAL + "\n[metadata]\ndate = '([0-9]+'\n")
-    assert err.rule == "metadata.date"
+    assert err.rule == "metadata.date" and err.line == 7
 
 
 @pytest.mark.parametrize(
@@ -216,3 +216,13 @@ def test_catastrophic_regex_runs_in_linear_time(tmp_path: Path) -> None:
     rules.apply_text(blocks)
     assert time.perf_counter() - started < 1.0  # Python's re would take ages here
     assert blocks[0].decision is None
+
+
+def test_hostile_section_stays_linear(tmp_path: Path) -> None:
+    body = MINIMAL + "\n[[section]]\nid = 's'\ncategory = 'c'\nstart = '.'\nend = 'never'\nmax_blocks = 1000000\n"
+    rules = compile_file(write(tmp_path, body))
+    blocks = [Block(index=i, text=f"line {i}", words=2) for i in range(20_000)]
+    started = time.perf_counter()
+    rules.apply_text(blocks)
+    assert time.perf_counter() - started < 2.0
+    assert all(b.decision is None for b in blocks)

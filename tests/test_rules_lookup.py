@@ -170,3 +170,10 @@ def test_cleaner_rules_dirs_reach_the_book(tmp_path: Path) -> None:
     site_file(tmp_path, "mine", ["mine.com"], "[metadata]\nsite = 'Mine Site'\n")
     result = Cleaner(mode="text", rules_dirs=[tmp_path]).clean("Some words in a line.", url="https://mine.com/a")
     assert result.metadata.site == "Mine Site" and result.metadata.site_rule == "mine.toml"
+
+
+def test_unknown_forced_site_fails_at_setup() -> None:
+    with pytest.raises(RuleError, match=r"no rule file for site 'nope'.*news24"):
+        Cleaner(mode="text", site="nope")
+    assert Cleaner(mode="text", site="nope", site_rules=False).rulebook is None
+    assert Cleaner(mode="text", site="news24").clean("x y z").metadata.site_rule == "news24.com.toml"

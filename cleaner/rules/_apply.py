@@ -9,6 +9,7 @@ would also have covered them. Global rules run before the site's own.
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -42,6 +43,11 @@ class _Marker:
     spec: TruncateRule | BodyRule
     start: Regex | None
     end: Regex | None = None
+
+
+def _at(spec: SiteSpec, key: str) -> Where:
+    """Where a top-level value sits: the key names the rule in error messages."""
+    return Where(spec.path, spec.lines.get(key), key)
 
 
 def _any_of(patterns: list[str], where: Where) -> Regex | None:
@@ -78,7 +84,7 @@ class SiteRules:
         self.file_name = self.path.name
         self.domains = spec.domains
         self.before: tuple[SiteRules, ...] = ()  # global rules applied first
-        validate_parts(spec.fingerprint_patterns, Where(spec.path, None, "site.fingerprint_patterns"))
+        validate_parts(spec.fingerprint_patterns, _at(spec, "site.fingerprint_patterns"))
         self._keeps = [_line_rule(r, spec.path) for r in spec.keeps]
         self._drops = [_line_rule(r, spec.path) for r in spec.drops]
         self._sections = [_section(r, spec.path) for r in spec.sections]
@@ -97,17 +103,20 @@ class SiteRules:
     def _compile_meta(spec: SiteSpec) -> dict[str, list[Regex]]:
         out: dict[str, list[Regex]] = {}
         for name, patterns in spec.meta_patterns.items():
-            where = Where(spec.path, None, f"metadata.{name}")
+            where = _at(spec, f"metadata.{name}")
             out[name] = [compile_regex(p, where) for p in patterns]
         return out
 
     def _compile_html(self, spec: SiteSpec) -> None:
-        where = Where(spec.path, None, "html")
-        self.html_body: etree.XPath | None = compile_xpath(spec.html_body, where) if spec.html_body else None
-        self.html_strip: list[etree.XPath] = [compile_xpath(x, where) for x in spec.html_strip]
-        self.html_strip_id_or_class: etree.XPath | None = id_or_class_xpath(spec.html_strip_id_or_class, where)
+        self.html_body: etree.XPath | None = (
+            compile_xpath(spec.html_body, _at(spec, "html.body")) if spec.html_body else None
+        )
+        self.html_strip: list[etree.XPath] = [compile_xpath(x, _at(spec, "html.strip")) for x in spec.html_strip]
+        self.html_strip_id_or_class: etree.XPath | None = id_or_class_xpath(
+            spec.html_strip_id_or_class, _at(spec, "html.strip_id_or_class")
+        )
         self.html_metadata: dict[str, list[etree.XPath]] = {
-            name: [compile_xpath(x, Where(spec.path, None, f"metadata.html.{name}")) for x in xpaths]
+            name: [compile_xpath(x, _at(spec, f"metadata.html.{name}")) for x in xpaths]
             for name, xpaths in spec.meta_xpaths.items()
         }
 
@@ -147,18 +156,22 @@ class SiteRules:
                 (b.keep if keep_it else b.drop)(spec.category, self.reason(spec.id))
 
     def _apply_section(self, rule: _Section, blocks: list[Block]) -> None:
-        i = 0
-        while i < len(blocks):
-            if not rule.start.search(blocks[i].text):
-                i += 1
-                continue
-            stop = _section_end(rule, blocks, i)
+        # one pass per pattern, then a bisect per start: linear even when a
+        # hostile start marker matches every block and the end never comes
+        starts = [i for i, b in enumerate(blocks) if rule.start.search(b.text)]
+        if not starts:
+            return
+        stops = _stop_positions(rule, blocks)
+        done = 0
+        for i in starts:
+            if i < done:
+                continue  # inside the previous section
+            stop = _section_end(rule.spec, stops, i, len(blocks))
             if stop is None:
-                i += 1
                 continue
             first = i if rule.spec.include_start else i + 1
             self._drop_range(blocks, first, stop, rule.spec.category, rule.spec.id)
-            i = max(stop, i + 1)
+            done = max(stop, i + 1)
 
     def _apply_truncate(self, rule: _Marker, blocks: list[Block]) -> None:
         at = _first(rule.start, blocks, 0)
@@ -244,39 +257,52 @@ class SiteRules:
     # --- HTML ---
 
     def prune_tree(self, root: Any) -> Any:
-        """Select the article element (``body`` XPath) and remove ``strip`` matches; returns the new root."""
+        """Keep only the article element (``body`` XPath) and remove ``strip`` matches, in place.
+
+        The tree is changed in place (the article replaces the content of
+        ``<body>``; ``<head>`` stays for metadata) and ``root`` is returned.
+        """
         for rules in (*self.before, self):
-            root = rules.prune_own(root)
+            rules.prune_own(root)
         return root
 
-    def prune_own(self, root: Any) -> Any:
+    def prune_own(self, root: Any) -> None:
+        scope = root
         if self.html_body is not None:
             found = [e for e in _as_list(self.html_body(root)) if isinstance(e, etree._Element)]
-            if found:
-                root = found[0]
+            if found and found[0] is not root:
+                scope = _make_only_content(root, found[0])
         doomed: list[Any] = []
         for xp in [*self.html_strip, *([self.html_strip_id_or_class] if self.html_strip_id_or_class else [])]:
-            doomed.extend(e for e in _as_list(xp(root)) if isinstance(e, etree._Element) and e is not root)
+            doomed.extend(e for e in _as_list(xp(scope)) if isinstance(e, etree._Element) and e is not scope)
         for el in doomed:
             _remove_keep_tail(el)
-        return root
 
 
-def _section_end(rule: _Section, blocks: list[Block], start: int) -> int | None:
-    """Exclusive end index of a section starting at ``start``, or None when its end is not found."""
+def _stop_positions(rule: _Section, blocks: list[Block]) -> list[int]:
+    """Indices of the blocks that can end this section (end markers or prose)."""
     spec = rule.spec
-    limit = min(len(blocks), start + spec.max_blocks)
     if spec.blocks is not None:
-        return min(start + spec.blocks, len(blocks))
-    for k in range(start + 1, limit):
-        b = blocks[k]
-        if spec.until == "prose":
-            if b.words >= spec.prose_min_words and _SENTENCE_END.search(b.text):
-                return k
-        elif rule.end is not None and rule.end.search(b.text):
-            return k + 1 if spec.include_end else k
-    # "until prose" with no prose left: the widgets run to the end of the page
-    return limit if spec.until == "prose" else None
+        return []
+    if spec.until == "prose":
+        return [k for k, b in enumerate(blocks) if b.words >= spec.prose_min_words and _SENTENCE_END.search(b.text)]
+    assert rule.end is not None
+    return [k for k, b in enumerate(blocks) if rule.end.search(b.text)]
+
+
+def _section_end(spec: SectionRule, stops: list[int], start: int, total: int) -> int | None:
+    """Exclusive end index of a section starting at ``start``, or None when its end is not found."""
+    limit = min(total, start + spec.max_blocks)
+    if spec.blocks is not None:
+        return min(start + spec.blocks, total)
+    at = bisect_right(stops, start)
+    k = stops[at] if at < len(stops) else None
+    if k is None or k >= limit:
+        # "until prose" with no prose left: the widgets run to max_blocks or the page's end
+        return limit if spec.until == "prose" else None
+    if spec.until == "prose":
+        return k
+    return k + 1 if spec.include_end else k
 
 
 def _first(rx: Regex | None, blocks: list[Block], start: int) -> int | None:
@@ -316,6 +342,21 @@ def _xpath_text(xp: etree.XPath, root: Any) -> str | None:
         if text.strip():
             return text
     return None
+
+
+def _make_only_content(root: Any, article: Any) -> Any:
+    """Empty ``<body>`` (or the root) and put ``article`` in it alone."""
+    holder = root.find("body") if root.tag == "html" else None
+    holder = root if holder is None else holder
+    parent = article.getparent()
+    if parent is not None:
+        parent.remove(article)  # also drops its tail, which belongs to the parent
+    article.tail = None
+    for child in list(holder):
+        holder.remove(child)
+    holder.text = None
+    holder.append(article)
+    return article
 
 
 def _remove_keep_tail(el: Any) -> None:

@@ -182,6 +182,14 @@ class RuleBook:
                 return rules
         return self.by_host(key)
 
+    def require(self, name: str) -> SiteRules:
+        """Like :meth:`find`, but an unknown site is a :class:`RuleError`."""
+        found = self.find(name)
+        if found is None:
+            known = ", ".join(sorted(r.name for r in self.all_rules())) or "none loaded"
+            raise RuleError(f"no rule file for site {name!r} (known: {known})")
+        return found
+
     def by_host(self, host: str) -> SiteRules | None:
         """The host itself, then each parent domain (``a.b.example.com`` -> ``b.example.com`` -> ...)."""
         host = host.lower().rstrip(".")
@@ -221,10 +229,7 @@ class RuleBook:
     def resolve(self, *, url: str | None, text: str, site: str | None = None) -> SiteRules | None:
         """Forced ``site``, else the URL's host, else (no URL) fingerprints; else the global rules."""
         if site:
-            found = self.find(site)
-            if found is None:
-                raise RuleError(f"no rule file for site {site!r}")
-            return found
+            return self.require(site)
         found = self.by_url(url) if url else self.detect(text)
         return found or self._global_only
 

@@ -152,6 +152,7 @@ class SiteSpec:
     html_strip: list[str] = field(default_factory=list)
     html_strip_id_or_class: list[str] = field(default_factory=list)
     tests: list[TestCase] = field(default_factory=list)
+    lines: dict[str, int | None] = field(default_factory=dict)  # "metadata.date" -> line, for errors
 
     @property
     def is_global(self) -> bool:
@@ -251,7 +252,9 @@ def parse_file(path: Path) -> SiteSpec:
     if "metadata" in data:
         _parse_metadata(spec, data["metadata"], Where(str(path), loc.table("metadata")), loc)
     if "html" in data:
-        html = check_table(data["html"], "html", Where(str(path), loc.table("html")), loc)
+        at = loc.table("html")
+        html = check_table(data["html"], "html", Where(str(path), at), loc)
+        spec.lines.update({f"html.{k}": loc.key(k, at) for k in html})
         spec.html_body = html.get("body")
         spec.html_strip = html.get("strip", [])
         spec.html_strip_id_or_class = html.get("strip_id_or_class", [])
@@ -279,7 +282,7 @@ def _parse_site(table: Any, where: Where, loc: Locator) -> SiteSpec:
         raise Where(where.path, loc.key("fingerprints", at.line)).error(f"more than {MAX_FINGERPRINTS} fingerprints")
     if any(not f.strip() for f in fingerprints):
         raise Where(where.path, loc.key("fingerprints", at.line)).error("empty fingerprint")
-    return SiteSpec(
+    spec = SiteSpec(
         path=where.path,
         name=name,
         domains=domains,
@@ -287,6 +290,8 @@ def _parse_site(table: Any, where: Where, loc: Locator) -> SiteSpec:
         fingerprint_patterns=patterns,
         min_fingerprints=max(1, site.get("min_fingerprints", 1)),
     )
+    spec.lines["site.fingerprint_patterns"] = loc.key("fingerprint_patterns", at.line)
+    return spec
 
 
 def _array(data: dict[str, Any], kind: str, where: Where, loc: Locator, cap: int) -> list[Any]:
@@ -382,8 +387,11 @@ def _parse_metadata(spec: SiteSpec, table: Any, where: Where, loc: Locator) -> N
     raw = check_table(table, "metadata", where, loc)
     spec.meta_site, spec.meta_domain = raw.get("site"), raw.get("domain")
     spec.meta_patterns = {k: raw[k] for k in META_FIELDS if k in raw}
+    spec.lines.update({f"metadata.{k}": loc.key(k, where.line) for k in spec.meta_patterns})
     if "html" in raw:
-        html = check_table(raw["html"], "metadata.html", Where(where.path, loc.table("metadata.html")), loc)
+        at = loc.table("metadata.html")
+        html = check_table(raw["html"], "metadata.html", Where(where.path, at), loc)
+        spec.lines.update({f"metadata.html.{k}": loc.key(k, at) for k in html})
         spec.meta_xpaths = {k: html[k] for k in META_FIELDS if k in html}
 
 
