@@ -23,7 +23,9 @@ def report(path: Path) -> list[dict[str, object]]:
 
 
 def tree_digest(root: Path) -> dict[str, str]:
-    return {str(p.relative_to(root)): hashlib.sha256(p.read_bytes()).hexdigest() for p in root.rglob("*") if p.is_file()}
+    return {
+        str(p.relative_to(root)): hashlib.sha256(p.read_bytes()).hexdigest() for p in root.rglob("*") if p.is_file()
+    }
 
 
 def test_tree_is_mirrored_with_sidecars_and_report(cli: Cli, seed_tree: Path, tmp_path: Path) -> None:

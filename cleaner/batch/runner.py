@@ -203,10 +203,14 @@ class Runner:
     def _resolve_early(self, doc: Document) -> Outcome | None:
         """Outcomes known without a worker: unreadable records and finished outputs."""
         if doc.error is not None:
-            return Outcome(doc.id, doc.path, doc.fail_status, doc.error)
+            return self._failed(doc, doc.fail_status, doc.error)
         if self.writer.skip(doc):
             return Outcome(doc.id, doc.path, STATUS_SKIPPED)
         return None
+
+    def _failed(self, doc: Document, status: str, error: str) -> Outcome:
+        """An outcome decided in the parent; stream writers still get a record for it."""
+        return Outcome(doc.id, doc.path, status, error, self.writer.store(doc, None, status, error))
 
     def _collect(self, pending: deque[_Chunk]) -> list[Outcome]:
         """Wait for the oldest chunk; after a worker crash retry it once, then fail it."""
@@ -219,7 +223,7 @@ class Runner:
                 head.attempts += 1
                 head.future = self._submit(head.docs)
                 return []
-            outcomes = [Outcome(d.id, d.path, STATUS_ERROR, "worker process died") for d in head.docs]
+            outcomes = [self._failed(d, STATUS_ERROR, "worker process died") for d in head.docs]
         pending.popleft()
         return outcomes
 

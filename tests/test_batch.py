@@ -1,0 +1,170 @@
+"""The batch layer: runner order and chunking, timeouts, worker crashes, kill -9 and resume."""
+
+from __future__ import annotations
+
+import io
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from cleaner import Cleaner
+from cleaner._model import Block, Metadata, Result
+from cleaner.batch.discover import InputOptions, discover
+from cleaner.batch.document import CleanerConfig
+from cleaner.batch.formats import to_markdown
+from cleaner.batch.readers import strip_ext
+from cleaner.batch.runner import RunConfig, Runner
+from cleaner.batch.writers import StreamWriter, TreeWriter, atomic_write
+
+ORIGINAL_CLEAN = Cleaner.clean
+
+
+def slow_clean(self: Cleaner, data: str | bytes, **kwargs: Any) -> Result:
+    """Hangs on documents containing SLOW (busy loop), dies on CRASH."""
+    raw = data if isinstance(data, bytes) else data.encode()
+    if b"SLOW" in raw:
+        while True:
+            pass
+    if b"CRASH" in raw:
+        os._exit(3)
+    return ORIGINAL_CLEAN(self, data, **kwargs)
+
+
+def page_folder(tmp_path: Path, seeds: list[Path], n: int, marked: dict[int, str]) -> Path:
+    root = tmp_path / "in"
+    root.mkdir()
+    texts = [p.read_text() for p in seeds]
+    for i in range(n):
+        (root / f"p{i:03d}.txt").write_text(texts[i % len(texts)] + marked.get(i, ""))
+    return root
+
+
+def run(root: Path, **config: Any) -> tuple[list[dict[str, Any]], Any]:
+    out = io.StringIO()
+    readers = discover([str(root)], InputOptions())
+    stats = Runner(RunConfig(**config), StreamWriter("jsonl", stream=out)).run(readers)
+    return [json.loads(line) for line in out.getvalue().splitlines()], stats
+
+
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_timeout_is_reported_and_the_run_goes_on(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, seeds: list[Path], jobs: int
+) -> None:
+    monkeypatch.setattr(Cleaner, "clean", slow_clean)
+    root = page_folder(tmp_path, seeds, 6, {2: "\nSLOW"})
+    started = time.perf_counter()
+    records, stats = run(root, jobs=jobs, timeout=0.3, chunk_size=2)
+    assert time.perf_counter() - started < 5
+    assert [r["id"] for r in records] == [f"p{i:03d}" for i in range(6)]
+    statuses = [r["metadata"]["status"] for r in records]
+    assert statuses == ["ok", "ok", "timeout", "ok", "ok", "ok"]
+    assert "0.3 s" in records[2]["metadata"]["error"] and stats.failed == 1
+
+
+def test_dead_worker_fails_its_documents_only(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, seeds: list[Path]
+) -> None:
+    monkeypatch.setattr(Cleaner, "clean", slow_clean)
+    root = page_folder(tmp_path, seeds, 8, {5: "\nCRASH"})
+    records, stats = run(root, jobs=2, chunk_size=1)
+    statuses = {r["id"]: r["metadata"]["status"] for r in records}
+    assert len(records) == 8 and statuses.pop("p005") == "error"
+    assert set(statuses.values()) == {"ok"} and stats.failed == 1
+    assert records[5]["metadata"]["error"] == "worker process died"
+
+
+def test_order_is_stable_with_many_chunks(tmp_path: Path, seeds: list[Path]) -> None:
+    root = page_folder(tmp_path, seeds, 40, {})
+    records, stats = run(root, jobs=2, chunk_size=3)
+    assert [r["id"] for r in records] == [f"p{i:03d}" for i in range(40)]
+    assert stats.counts["ok"] == 40 and stats.rate > 0
+
+
+KILL_SCRIPT = """
+import sys, time
+from cleaner import Cleaner
+original = Cleaner.clean
+def slow(self, data, **kw):
+    time.sleep(0.05)
+    return original(self, data, **kw)
+Cleaner.clean = slow
+from cleaner.cli import main
+sys.argv = ["cleaner", "clean", sys.argv[1], "-o", sys.argv[2], "-j", "1", "-q"]
+main()
+"""
+
+
+def test_kill_9_leaves_no_partial_output_and_a_rerun_completes(tmp_path: Path, seeds: list[Path]) -> None:
+    root = page_folder(tmp_path, seeds, 20, {})
+    out = tmp_path / "out"
+    proc = subprocess.Popen([sys.executable, "-c", KILL_SCRIPT, str(root), str(out)])
+    deadline = time.monotonic() + 20
+    while len(list(out.glob("*.txt"))) < 3 and time.monotonic() < deadline:
+        time.sleep(0.02)
+    proc.send_signal(signal.SIGKILL)
+    proc.wait()
+    done = sorted(out.glob("*.txt"))
+    assert 3 <= len(done) < 20
+    cleaner = Cleaner()
+    for path in done:  # every published output is complete, with its sidecar
+        expected = ORIGINAL_CLEAN(cleaner, (root / path.name).read_bytes(), mode="text").text
+        assert path.read_text() == expected + "\n"
+        assert json.loads(path.with_suffix(".json").read_text())["id"] == path.stem
+    readers = discover([str(root)], InputOptions(exclude=(out,)))
+    stats = Runner(RunConfig(jobs=1), TreeWriter(out, "txt")).run(readers)
+    assert stats.counts["skipped"] == len(done) and stats.counts["ok"] == 20 - len(done)
+    assert len(list(out.glob("*.txt"))) == 20 and not list(out.glob(".*"))
+
+
+def test_atomic_write_leaves_nothing_when_interrupted(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    target = tmp_path / "sub" / "page.txt"
+    atomic_write(target, "complete")
+    assert target.read_text() == "complete" and os.listdir(target.parent) == ["page.txt"]
+
+    def boom(fd: int) -> None:
+        raise OSError("disk full")
+
+    monkeypatch.setattr(os, "fsync", boom)
+    with pytest.raises(OSError):
+        atomic_write(target, "half")
+    assert target.read_text() == "complete" and os.listdir(target.parent) == ["page.txt"]
+
+
+def test_markdown_rendering() -> None:
+    blocks = [
+        Block(0, "Menu", tag="li", decision="drop"),
+        Block(1, "The  headline", tag="h2", decision="keep"),
+        Block(2, "First paragraph.", tag="p", decision="keep"),
+        Block(3, "item one", tag="li", decision="keep"),
+        Block(4, "a line", tag="line", decision="keep"),
+    ]
+    result = Result("", Metadata(), blocks)
+    assert to_markdown(result) == "## The headline\n\nFirst paragraph.\n\n- item one\n\na line\n"
+
+
+def test_ids_and_unique_names(tmp_path: Path) -> None:
+    assert strip_ext("000_cc0ab38538eaacaa.txt") == "000_cc0ab38538eaacaa"
+    assert strip_ext("x.html.gz") == "x" and strip_ext("news.2024.html") == "news.2024"
+    (tmp_path / "d").mkdir()
+    for name in ("page.html", "page.txt", "notes.md"):
+        (tmp_path / "d" / name).write_text("x")
+    readers = discover([str(tmp_path / "d"), str(tmp_path / "d" / "page.txt")], InputOptions())
+    assert [r.id for r in readers] == ["page", "page~2", "page~3"]
+
+
+def test_cleaner_config_reaches_the_core(monkeypatch: pytest.MonkeyPatch) -> None:
+    seen: dict[str, Any] = {}
+
+    def fake_init(self: Cleaner, **kwargs: Any) -> None:
+        seen.update(kwargs)
+
+    monkeypatch.setattr(Cleaner, "__init__", fake_init)
+    CleanerConfig(mode="text", site_rules=False, rules_dirs=("r1", "r2"), site="news24", max_bytes=10).build()
+    assert seen == {"mode": "text", "site_rules": False, "rules_dirs": ("r1", "r2"), "site": "news24", "max_bytes": 10}
