@@ -226,3 +226,14 @@ def test_hostile_section_stays_linear(tmp_path: Path) -> None:
     rules.apply_text(blocks)
     assert time.perf_counter() - started < 2.0
     assert all(b.decision is None for b in blocks)
+
+
+def test_deep_nesting_is_an_error_not_a_crash(tmp_path: Path) -> None:
+    path = write(tmp_path, MINIMAL + "notes = " + "[" * 100_000 + "]" * 100_000 + "\n")
+    with pytest.raises(RuleError, match="nested too deeply"):
+        parse_file(path)
+
+
+@pytest.mark.parametrize("fingerprint", ["", "   ", "x" * (MAX_PATTERN_CHARS + 1)])
+def test_bad_fingerprints(tmp_path: Path, fingerprint: str) -> None:
+    assert "fingerprints must be" in str(error_of(tmp_path, MINIMAL + f'fingerprints = ["{fingerprint}"]\n'))

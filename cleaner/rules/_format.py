@@ -16,6 +16,7 @@ from typing import Any
 from ._compile import (
     MAX_FILE_BYTES,
     MAX_FINGERPRINTS,
+    MAX_PATTERN_CHARS,
     MAX_PATTERNS_PER_RULE,
     MAX_RULES_PER_KIND,
     MAX_TESTS,
@@ -196,6 +197,8 @@ def read_toml(path: Path) -> tuple[dict[str, Any], Locator]:
         data = tomllib.loads(text)
     except UnicodeDecodeError:
         raise where.error("not UTF-8 text") from None
+    except RecursionError:  # tomllib recurses on nested arrays and inline tables
+        raise where.error("values nested too deeply") from None
     except tomllib.TOMLDecodeError as exc:
         m = _TOML_POS.search(str(exc))
         line = int(m.group(1)) if m else (text.count("\n") + 1 if "end of document" in str(exc) else None)
@@ -280,8 +283,10 @@ def _parse_site(table: Any, where: Where, loc: Locator) -> SiteSpec:
     patterns = site.get("fingerprint_patterns", [])
     if len(fingerprints) + len(patterns) > MAX_FINGERPRINTS:
         raise Where(where.path, loc.key("fingerprints", at.line)).error(f"more than {MAX_FINGERPRINTS} fingerprints")
-    if any(not f.strip() for f in fingerprints):
-        raise Where(where.path, loc.key("fingerprints", at.line)).error("empty fingerprint")
+    if any(not f.strip() or len(f) > MAX_PATTERN_CHARS for f in fingerprints):
+        raise Where(where.path, loc.key("fingerprints", at.line)).error(
+            f"fingerprints must be non-empty and at most {MAX_PATTERN_CHARS} characters"
+        )
     spec = SiteSpec(
         path=where.path,
         name=name,
