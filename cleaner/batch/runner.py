@@ -128,12 +128,14 @@ class Runner:
                 self.progress.advance(outcome)
             ok = True
         finally:
+            stats.elapsed = time.perf_counter() - started
             self.progress.stop()
             self._stop()
-            self.writer.close(ok)
-            if self.report is not None:
-                self.report.close()
-            stats.elapsed = time.perf_counter() - started
+            try:
+                self.writer.close(ok)
+            finally:
+                if self.report is not None:
+                    self.report.close()
         return stats
 
     # -- workers -------------------------------------------------------------

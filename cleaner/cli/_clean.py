@@ -7,14 +7,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated
 
-import click
 import typer
 
 from ..batch.discover import InputOptions, discover
 from ..batch.readers import FileReader, InputError, JsonlFields, Reader, StdinReader
 from ..batch.runner import RunConfig, Runner, default_jobs
 from ..batch.writers import JsonlFileWriter, ReportWriter, StreamWriter, TreeWriter, Writer
-from ._console import RichProgress, print_summary
+from ._console import RichProgress, print_summary, stdout_pipe
 from ._options import (
     DEFAULT_MAX_BYTES,
     FormatChoice,
@@ -45,12 +44,12 @@ def resolve_output(output: Path | None, fmt: FormatChoice | None) -> Output:
         return Output("stdout", fmt.value if fmt else "jsonl")
     if output.name.endswith((".jsonl", ".jsonl.gz")) and not output.is_dir():
         if fmt not in (None, FormatChoice.jsonl):
-            raise click.BadParameter(f"{output} is a .jsonl file: use --format jsonl or -o DIR", param_hint="-o")
+            raise typer.BadParameter(f"{output} is a .jsonl file: use --format jsonl or -o DIR", param_hint="-o")
         return Output("file", "jsonl", output)
     if fmt is FormatChoice.jsonl:
-        raise click.BadParameter("--format jsonl goes to stdout or one file: -o NAME.jsonl", param_hint="--format")
+        raise typer.BadParameter("--format jsonl goes to stdout or one file: -o NAME.jsonl", param_hint="--format")
     if output.exists() and not output.is_dir():
-        raise click.BadParameter(f"{output} exists and is not a folder", param_hint="-o")
+        raise typer.BadParameter(f"{output} exists and is not a folder", param_hint="-o")
     return Output("tree", fmt.value if fmt else "txt", output)
 
 
@@ -81,15 +80,15 @@ def find_inputs(inputs: list[str], options: InputOptions, out: Output) -> list[R
     if out.kind == "tree" and out.path is not None:
         target = out.path.resolve()
         if any(arg != "-" and Path(arg).is_dir() and Path(arg).resolve() == target for arg in inputs):
-            raise click.BadParameter("the output folder cannot be an input folder", param_hint="-o")
+            raise typer.BadParameter("the output folder cannot be an input folder", param_hint="-o")
     if inputs.count("-") > 1:
-        raise click.BadParameter("stdin (-) can be read only once", param_hint="INPUT")
+        raise typer.BadParameter("stdin (-) can be read only once", param_hint="INPUT")
     try:
         readers = discover(inputs, options)
     except InputError as exc:
-        raise click.BadParameter(str(exc), param_hint="INPUT") from exc
+        raise typer.BadParameter(str(exc), param_hint="INPUT") from exc
     if options.url is not None and not single(readers):
-        raise click.BadParameter("--url needs exactly one page as input", param_hint="--url")
+        raise typer.BadParameter("--url needs exactly one page as input", param_hint="--url")
     return readers
 
 
@@ -166,7 +165,8 @@ def clean_command(
     progress = RichProgress() if show else None
     runner = Runner(run_config, writer, report=ReportWriter(path) if path else None, progress=progress, cleaner=cleaner)
     try:
-        stats = runner.run(readers)
+        with stdout_pipe():
+            stats = runner.run(readers)
     except KeyboardInterrupt:
         typer.echo("cleaner: interrupted", err=True)
         raise typer.Exit(130) from None

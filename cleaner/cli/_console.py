@@ -2,8 +2,14 @@
 
 from __future__ import annotations
 
+import os
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING
+
+import typer
 
 from ..batch.document import Outcome
 from ..batch.runner import ProgressHook, Stats
@@ -67,7 +73,19 @@ def summary_lines(stats: Stats, report: Path | None) -> list[str]:
 
 
 def print_summary(stats: Stats, report: Path | None) -> None:
-    import typer
-
     for line in summary_lines(stats, report):
         typer.echo(line, err=True)
+
+
+EXIT_BROKEN_PIPE = 141  # 128 + SIGPIPE, as other Unix tools
+
+
+@contextmanager
+def stdout_pipe() -> Iterator[None]:
+    """Exit quietly with 141 when the reader of stdout goes away (``cleaner ... | head``)."""
+    try:
+        yield
+    except BrokenPipeError:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())  # no second error when Python flushes stdout at exit
+        raise typer.Exit(EXIT_BROKEN_PIPE) from None

@@ -5,7 +5,6 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
-import click
 import typer
 
 from .._model import Result
@@ -13,6 +12,7 @@ from ..batch.discover import InputOptions, discover
 from ..batch.document import Document
 from ..batch.readers import InputError
 from ..batch.worker import InputTooLarge, load
+from ._console import stdout_pipe
 from ._options import (
     DEFAULT_MAX_BYTES,
     MaxBytesOpt,
@@ -35,11 +35,11 @@ def first_document(path: str, options: InputOptions) -> Document:
     try:
         readers = discover([path], options)
     except InputError as exc:
-        raise click.BadParameter(str(exc), param_hint="FILE") from exc
+        raise typer.BadParameter(str(exc), param_hint="FILE") from exc
     for reader in readers:
         for doc in reader.read():
             return doc
-    raise click.BadParameter(f"no page found in {path}", param_hint="FILE")
+    raise typer.BadParameter(f"no page found in {path}", param_hint="FILE")
 
 
 def explain_command(
@@ -80,7 +80,8 @@ def explain_command(
         typer.echo(f"cleaner: cannot read {doc.path}: {exc}", err=True)
         raise typer.Exit(1) from None
     result = cleaner.clean(data, url=doc.url, mode=doc.mode, charset=doc.charset)
-    print_explanation(result, doc)
+    with stdout_pipe():
+        print_explanation(result, doc)
     if html is not None:
         from ._report_html import html_report
 
@@ -94,7 +95,12 @@ def print_explanation(result: Result, doc: Document, console: Console | None = N
     from rich.console import Console
     from rich.text import Text
 
-    console = console or Console(highlight=False, soft_wrap=True)
+    class _PipeConsole(Console):
+        def on_broken_pipe(self) -> None:
+            self.quiet = True
+            raise BrokenPipeError  # handled by stdout_pipe(): exit 141
+
+    console = console or _PipeConsole(highlight=False, soft_wrap=True)
     console.print(Text(f"{doc.id}  ({doc.path})  mode={result.mode}  status={result.status}", style="bold"))
     if result.error:
         console.print(Text(f"error: {result.error}", style="red"))

@@ -6,7 +6,6 @@ from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
 
-import click
 import typer
 
 from .._pipeline import DEFAULT_MAX_BYTES as _CORE_MAX_BYTES
@@ -64,4 +63,4 @@ def build_cleaner(config: CleanerConfig) -> Cleaner:
     try:
         return config.build()
     except (ValueError, OSError) as exc:
-        raise click.UsageError(f"cannot set up the cleaner: {exc}") from exc
+        raise typer.BadParameter(f"cannot set up the cleaner: {exc}", param_hint="--rules/--site") from exc
