@@ -177,3 +177,12 @@ def test_unknown_forced_site_fails_at_setup() -> None:
         Cleaner(mode="text", site="nope")
     assert Cleaner(mode="text", site="nope", site_rules=False).rulebook is None
     assert Cleaner(mode="text", site="news24").clean("x y z").metadata.site_rule == "news24.com.toml"
+
+
+def test_books_are_cached_until_a_file_changes(tmp_path: Path) -> None:
+    path = site_file(tmp_path, "c", ["c.com"])
+    first = RuleBook.load([tmp_path], env=False, bundled=False)
+    assert RuleBook.load([tmp_path], env=False, bundled=False) is first
+    path.write_text(path.read_text().replace("c.com", "d.com"))  # same size, new content
+    second = RuleBook.load([tmp_path], env=False, bundled=False)
+    assert second is not first and second.by_host("d.com") is not None

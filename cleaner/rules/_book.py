@@ -13,6 +13,7 @@ host claimed by a higher source is not taken over by a lower one.
 from __future__ import annotations
 
 import copy
+import hashlib
 import os
 import warnings
 from collections.abc import Iterable, Sequence
@@ -34,6 +35,9 @@ _SET_CHUNK = 1000
 # Only this much of a page is scanned for fingerprints (they sit in headers and footers,
 # and a linear scan of a huge page is still a cost).
 FINGERPRINT_SCAN_CHARS = 2_000_000
+# Compiled books kept per process (keyed by the files' identities).
+_CACHE_SIZE = 8
+_CACHE: dict[tuple[tuple[str, str], ...], RuleBook] = {}
 
 
 @dataclass(slots=True)
@@ -72,6 +76,15 @@ def rule_files(folder: Path) -> list[Path]:
     return sorted(p for p in folder.glob("*.toml") if p.is_file())
 
 
+def _identity(path: Path) -> tuple[str, str]:
+    """A file's path and content digest: a rewritten file never hits a stale cache entry."""
+    try:
+        digest = hashlib.blake2b(path.read_bytes(), digest_size=16).hexdigest()
+    except OSError:
+        digest = "unreadable"
+    return (str(path.resolve()), digest)
+
+
 def _compile_file(path: Path) -> SiteRules:
     return SiteRules(parse_file(path))
 
@@ -101,17 +114,33 @@ class RuleBook:
         bundled: bool = True,
         strict: bool = False,
     ) -> RuleBook:
-        """Load every source; a broken file is skipped with a warning (or raised when ``strict``)."""
+        """Load every source; a broken file is skipped with a warning (or raised when ``strict``).
+
+        Books are cached per process, keyed by every file's path and content,
+        so building many Cleaners compiles the rules once.
+        """
+        files = [path for source in sources(dirs, env=env, bundled=bundled) for path in rule_files(source.path)]
+        key = tuple(_identity(p) for p in files)
+        book = _CACHE.get(key)
+        if book is None:
+            book = cls._compile_all(files)
+            if len(_CACHE) >= _CACHE_SIZE:
+                _CACHE.pop(next(iter(_CACHE)))
+            _CACHE[key] = book
+        for exc in book.report.errors:
+            if strict:
+                raise exc
+            warnings.warn(f"skipping rule file: {exc}", stacklevel=2)
+        return book
+
+    @classmethod
+    def _compile_all(cls, files: list[Path]) -> RuleBook:
         report = LoadReport()
-        for source in sources(dirs, env=env, bundled=bundled):
-            for path in rule_files(source.path):
-                try:
-                    report.loaded.append(_compile_file(path))
-                except RuleError as exc:
-                    if strict:
-                        raise
-                    report.errors.append(exc)
-                    warnings.warn(f"skipping rule file: {exc}", stacklevel=2)
+        for path in files:
+            try:
+                report.loaded.append(_compile_file(path))
+            except RuleError as exc:
+                report.errors.append(exc)
         return cls(report.loaded, report)
 
     def _add(self, rules: SiteRules) -> None:
