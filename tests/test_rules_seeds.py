@@ -140,3 +140,20 @@ def test_embedded_test_can_fail(bundled_book: RuleBook) -> None:
     assert other is not None
     misrouted = run_case(make_cleaner(bundled_book), other, case)  # a News24 page under Al Bawaba's file
     assert "resolved to news24.com.toml" in misrouted.problems[0]
+
+
+AEB = Path(__file__).resolve().parent.parent.parent / "shared" / "bench" / "aeb"
+
+
+@pytest.mark.skipif(not (AEB / "gold.jsonl").is_file(), reason="benchmark pages not available")
+def test_fingerprints_do_not_claim_other_sites(bundled_book: RuleBook) -> None:
+    """On 181 real pages from many sites, text detection only fires on the bundled sites' own pages."""
+    urls = {}
+    for line in (AEB / "gold.jsonl").read_text(encoding="utf-8").split("\n"):
+        if line.strip():
+            record = json.loads(line)
+            urls[record["id"]] = record["url"]
+    for page in sorted((AEB / "text").glob("*.txt")):
+        found = bundled_book.detect(page.read_text(encoding="utf-8", errors="replace"))
+        if found is not None:
+            assert bundled_book.by_url(urls[page.stem]) is found, (page.name, found.name)
