@@ -184,3 +184,26 @@ def test_core_and_batch_do_not_import_typer_or_rich() -> None:
     code = "import sys, cleaner, cleaner.batch.runner; print(sorted(m for m in ('typer', 'rich', 'click') if m in sys.modules))"
     run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert run.stdout.strip() == "[]"
+
+
+def test_output_inside_the_input_folder_is_not_read_back(cli: Cli, seed_tree: Path) -> None:
+    out = seed_tree / "cleaned"
+    assert cli("clean", seed_tree, "-o", out, "-j", "1").exit_code == 0
+    res = cli("clean", seed_tree, "-o", out, "-j", "1")
+    ids = [r["id"] for r in report(out / "_report.jsonl")]
+    assert res.exit_code == 0 and len(ids) == 5 and not any(i.startswith("cleaned") for i in ids)
+
+
+def test_an_input_file_is_never_overwritten(cli: Cli, seed_tree: Path) -> None:
+    page = seed_tree / "000_cc0ab38538eaacaa.txt"
+    before = page.read_bytes()
+    res = cli("clean", page, "-o", seed_tree, "-j", "1", "--overwrite")
+    assert res.exit_code == 1 and "would overwrite the input" in res.stderr
+    assert page.read_bytes() == before
+
+
+def test_gzipped_jsonl_output_file(cli: Cli, seeds: list[Path], tmp_path: Path) -> None:
+    out = tmp_path / "all.jsonl.gz"
+    assert cli("clean", *seeds, "-o", out, "-j", "2", "-q").exit_code == 0
+    lines = gzip.decompress(out.read_bytes()).decode().splitlines()
+    assert [json.loads(line)["id"] for line in lines] == [p.stem for p in seeds]
