@@ -31,6 +31,7 @@ LONG_MIN_WORDS = 25  # this long counts as prose even without a full stop
 NEAR_MIN_WORDS = 6
 STOP_HIGH = 0.30  # stopword density of running prose
 STOP_LOW = 0.20
+REFERENCE_STOP = 0.42  # typical stopword density of running English prose
 # --- region scores ---
 SHORT_PENALTY = 1.0  # a short line costs a little: subheadings may sit inside
 CHROME_PENALTY = 6.0  # a chrome block costs more, plus half its length
@@ -43,16 +44,22 @@ GLUED_TAGS_MIN_CHARS = 20
 # Categories whose prose-length blocks are still chrome (fluent appeals).
 PROSE_CHROME = ("appeal", "subscription", "cookie", "legal")
 
+# Below this many words of running prose the page is not an article, and the
+# main region is searched with list_score instead (short lines count too).
+LIST_MODE_MAX_PROSE = 80
 # A comment thread needs an article before it to be "after the article".
 COMMENTS_MIN_PROSE_BEFORE = 50
 _COMMENT_SECTION = re.compile(
-    r"(\d+\s+)?(comments|responses|replies|reactions|discussion|conversation)(\s*\(\d+\))?\s*:?$"
+    r"[\[(]?\s*(\d+\s+)?((top|most|all|latest|newest|oldest|best|recent|reader|readers'?|user)\s+(rated\s+)?)?"
+    r"(comments|responses|replies|reactions|discussion|conversation)(\s*\(\d+\))?\s*[\])]?\s*:?$"
     r"|(leave|post|add|write|join|submit) (a|the|your) (comment|reply|conversation|discussion)"
     r"|\d+ (comments?|responses?|replies|thoughts) (on|to)\b|comments are closed|what do you think\??$",
     re.IGNORECASE,
 )
 # The page footer: nothing after a copyright line belongs to the article.
-_FOOTER = re.compile(r"(©|\(c\)|copyright\b).{0,80}(\d{4}|all rights reserved)|.{0,80}all rights reserved", re.IGNORECASE)
+_FOOTER = re.compile(
+    r"(©|\(c\)|copyright\b).{0,80}(\d{4}|all rights reserved)|.{0,80}all rights reserved", re.IGNORECASE
+)
 _TRAILING = re.compile(r"[\s.,;:…·•|»>›-]+$")
 _GLUED = re.compile(r"[a-z]+")
 
@@ -170,14 +177,33 @@ def _spread_appeals(blocks: list[Block], labels: list[Chrome | None], matcher: C
                 changed = True
 
 
-def prose_class(b: Block, has_stopwords: bool) -> str:
+def stop_thresholds(blocks: list[Block], has_stopwords: bool) -> tuple[float, float]:
+    """(high, low) stopword-density thresholds for this page.
+
+    Fixed thresholds suit languages with long stopword lists; where a list is
+    short (or the language terse) even the page's best prose scores low, so
+    the thresholds follow the density of the page's longest blocks.
+    """
+    if not has_stopwords:
+        return 0.0, 0.0
+    long = sorted((b.stop_ratio for b in blocks if b.words >= LONG_MIN_WORDS), reverse=True)
+    if len(long) < 3:
+        return STOP_HIGH, STOP_LOW
+    reference = long[len(long) // 4]  # upper quartile of the long blocks
+    scale = min(1.0, reference / REFERENCE_STOP)
+    return STOP_HIGH * scale, STOP_LOW * scale
+
+
+def prose_class(b: Block, thresholds: tuple[float, float]) -> str:
     """'good', 'near', 'short' or 'bad', in the spirit of jusText."""
     if b.words < NEAR_MIN_WORDS:
         return "short"
-    dense = b.stop_ratio >= STOP_HIGH or not has_stopwords
-    if dense and (b.words >= LONG_MIN_WORDS or (b.words >= GOOD_MIN_WORDS and ends_like_sentence(b.text))):
+    high, low = thresholds
+    if b.stop_ratio >= high and (
+        b.words >= LONG_MIN_WORDS or (b.words >= GOOD_MIN_WORDS and ends_like_sentence(b.text))
+    ):
         return "good"
-    if b.stop_ratio >= STOP_LOW or not has_stopwords:
+    if b.stop_ratio >= low:
         return "near"
     return "bad"
 
@@ -195,6 +221,23 @@ def block_score(b: Block, klass: str, chrome: Chrome | None) -> float:
     if klass == "bad":
         return -(BAD_PENALTY + 0.25 * min(b.words, 40))
     return -SHORT_PENALTY * (2.0 if b.repeats > 1 else 1.0)
+
+
+def _prose_words(blocks: list[Block], classes: list[str], region: tuple[int, int]) -> int:
+    return sum(blocks[i].words for i in range(*region) if classes[i] == "good")
+
+
+def list_score(b: Block, chrome: Chrome | None) -> float:
+    """Region score for pages without running prose: any non-chrome line counts."""
+    if b.decision == KEEP:
+        return float(max(b.words, 1))
+    if b.decision == DROP or chrome is not None:
+        return -(CHROME_PENALTY + 0.5 * min(b.words, 40))
+    if b.repeats > 1:
+        return -2.0
+    if b.words <= 2:
+        return -0.5
+    return 0.5 * min(b.words, 40)
 
 
 def find_main_region(scores: list[float]) -> tuple[int, int]:
@@ -262,11 +305,16 @@ def analyse(
 ) -> tuple[list[Chrome | None], BlockContext]:
     """The passes before the decision: chrome labels, prose classes, comment thread, region."""
     labels = label_chrome(blocks, matcher)
-    classes = [prose_class(b, has_stopwords) for b in blocks]
+    thresholds = stop_thresholds(blocks, has_stopwords)
+    classes = [prose_class(b, thresholds) for b in blocks]
     comments_from = comment_section_start(blocks, labels, classes) if use_region else len(blocks)
     if use_region:
         scores = [block_score(b, k, c) for b, k, c in zip(blocks, classes, labels, strict=True)]
         region = find_main_region(scores[:comments_from])
+        if _prose_words(blocks, classes, region) < LIST_MODE_MAX_PROSE:
+            # no article here: a product grid, a listing, a service page
+            scores = [list_score(b, c) for b, c in zip(blocks, labels, strict=True)]
+            region = find_main_region(scores[:comments_from])
     else:
         region = (0, len(blocks))
     chrome = [c.category if c else None for c in labels]
