@@ -34,6 +34,9 @@ def slow_clean(self: Cleaner, data: str | bytes, **kwargs: Any) -> Result:
             pass
     if b"CRASH" in raw:
         os._exit(3)
+    if b"STUCK" in raw:  # like a C extension that never returns: the alarm cannot interrupt it
+        signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGALRM})
+        time.sleep(60)
     return ORIGINAL_CLEAN(self, data, **kwargs)
 
 
@@ -80,6 +83,20 @@ def test_dead_worker_fails_its_documents_only(
     assert records[5]["metadata"]["error"] == "worker process died"
 
 
+def test_stuck_worker_is_killed_and_replaced(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, seeds: list[Path]
+) -> None:
+    monkeypatch.setattr(Cleaner, "clean", slow_clean)
+    root = page_folder(tmp_path, seeds, 8, {4: "\nSTUCK"})
+    started = time.perf_counter()
+    records, stats = run(root, jobs=2, chunk_size=3, timeout=0.2, hard_timeout_grace=0.5)
+    assert time.perf_counter() - started < 15
+    statuses = {r["id"]: r["metadata"]["status"] for r in records}
+    assert list(statuses) == [f"p{i:03d}" for i in range(8)]
+    assert statuses.pop("p004") == "timeout" and "worker killed" in records[4]["metadata"]["error"]
+    assert set(statuses.values()) == {"ok"} and stats.failed == 1
+
+
 def test_order_is_stable_with_many_chunks(tmp_path: Path, seeds: list[Path]) -> None:
     root = page_folder(tmp_path, seeds, 40, {})
     records, stats = run(root, jobs=2, chunk_size=3)
@@ -104,12 +121,13 @@ main()
 def test_kill_9_leaves_no_partial_output_and_a_rerun_completes(tmp_path: Path, seeds: list[Path]) -> None:
     root = page_folder(tmp_path, seeds, 20, {})
     out = tmp_path / "out"
-    proc = subprocess.Popen([sys.executable, "-c", KILL_SCRIPT, str(root), str(out)])
+    proc = subprocess.Popen([sys.executable, "-c", KILL_SCRIPT, str(root), str(out)], start_new_session=True)
     deadline = time.monotonic() + 20
     while len(list(out.glob("*.txt"))) < 3 and time.monotonic() < deadline:
         time.sleep(0.02)
-    proc.send_signal(signal.SIGKILL)
+    os.killpg(proc.pid, signal.SIGKILL)  # the runner and its worker, mid-write
     proc.wait()
+    time.sleep(0.2)
     done = sorted(out.glob("*.txt"))
     assert 3 <= len(done) < 20
     cleaner = Cleaner()

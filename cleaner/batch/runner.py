@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 
 from .._model import STATUS_EMPTY, STATUS_OK
 from .._pipeline import Cleaner
-from .document import STATUS_ERROR, STATUS_SKIPPED, CleanerConfig, Document, Outcome
+from .document import STATUS_ERROR, STATUS_SKIPPED, STATUS_TIMEOUT, CleanerConfig, Document, Outcome
 from .readers import Reader
 from .worker import Worker, WorkerConfig, init_worker, process_chunk
 from .writers import ReportWriter, Writer
@@ -75,6 +75,9 @@ class RunConfig:
     jobs: int = 1
     timeout: float | None = None
     chunk_size: int | None = None  # documents per pool task; None: chosen from the input size
+    # A chunk still running this long after its documents' timeouts is stuck where
+    # SIGALRM cannot reach (inside C code): its worker is killed and replaced.
+    hard_timeout_grace: float = 10.0
 
 
 def default_jobs() -> int:
@@ -89,6 +92,7 @@ class _Chunk:
     docs: list[Document]
     future: Future[list[Outcome]]
     attempts: int = 1
+    killed: bool = False  # its worker was killed by the watchdog
 
 
 class Runner:
@@ -141,7 +145,8 @@ class Runner:
     # -- workers -------------------------------------------------------------
 
     def _start(self, total: int | None) -> None:
-        if self.config.jobs <= 1 or total == 1:
+        """A pool (even of one worker: it can be killed and replaced), in-process for one page."""
+        if total == 1:
             self._local = Worker(self.worker_config, self._cleaner)
         else:
             self._pool = self._new_pool()
@@ -174,8 +179,6 @@ class Runner:
     def _chunk_size(self, total: int | None) -> int:
         if self.config.chunk_size:
             return self.config.chunk_size
-        if self._pool is None:
-            return 1
         if total is None:
             return 16
         return max(1, min(32, total // (self.config.jobs * 8)))
@@ -215,26 +218,52 @@ class Runner:
         return Outcome(doc.id, doc.path, status, error, self.writer.store(doc, None, status, error))
 
     def _collect(self, pending: deque[_Chunk]) -> list[Outcome]:
-        """Wait for the oldest chunk; after a worker crash retry it once, then fail it."""
+        """Wait for the oldest chunk and return its outcomes (empty while it is retried)."""
         head = pending[0]
         try:
-            outcomes = head.future.result()
+            outcomes = self._wait(head)
         except BrokenProcessPool:
-            self._restart(pending)
-            if head.attempts < 2:
-                head.attempts += 1
-                head.future = self._submit(head.docs)
-                return []
-            outcomes = [self._failed(d, STATUS_ERROR, "worker process died") for d in head.docs]
+            return self._recover(pending)
         pending.popleft()
         return outcomes
 
-    def _restart(self, pending: deque[_Chunk]) -> None:
-        """Replace a broken pool and resubmit every chunk still in flight."""
+    def _wait(self, head: _Chunk) -> list[Outcome]:
+        if self._pool is None or not self.config.timeout:
+            return head.future.result()
+        limit = self.config.timeout * len(head.docs) + self.config.hard_timeout_grace
+        try:
+            return head.future.result(timeout=limit)
+        except TimeoutError:
+            head.killed = True
+            self._kill_workers()
+            return head.future.result()  # raises BrokenProcessPool
+
+    def _kill_workers(self) -> None:
+        processes = getattr(self._pool, "_processes", None) or {}
+        for process in list(processes.values()):
+            process.kill()
+
+    def _recover(self, pending: deque[_Chunk]) -> list[Outcome]:
+        """After a worker died or was killed: start a new pool and retry the oldest
+        chunk first, one document at a time, so that only the culprit fails again."""
+        head = pending.popleft()
         self._stop()
         self._pool = self._new_pool()
-        for item in list(pending)[1:]:
-            if not item.future.done() or item.future.exception() is not None:
+        retries = [_Chunk([doc], self._submit([doc]), attempts=2) for doc in head.docs] if head.attempts == 1 else []
+        self._resubmit(pending)
+        if retries:
+            pending.extendleft(reversed(retries))
+            return []
+        if head.killed:
+            error = f"still running {self.config.hard_timeout_grace:g} s after its timeout; worker killed"
+            return [self._failed(d, STATUS_TIMEOUT, error) for d in head.docs]
+        return [self._failed(d, STATUS_ERROR, "worker process died") for d in head.docs]
+
+    def _resubmit(self, pending: deque[_Chunk]) -> None:
+        """Submit again to the new pool every chunk that did not finish in the old one."""
+        for item in pending:
+            future = item.future
+            if not future.done() or future.cancelled() or future.exception() is not None:
                 item.future = self._submit(item.docs)
 
 

@@ -8,7 +8,9 @@ job the runner uses a :class:`Worker` directly in its own process.
 from __future__ import annotations
 
 import gzip
+import os
 import signal
+import sys
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -141,7 +143,24 @@ def init_worker(config: WorkerConfig) -> None:
     """Pool initializer: build this process's Cleaner once; leave Ctrl-C to the parent."""
     global _WORKER
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    _die_with_parent()
     _WORKER = Worker(config)
+
+
+def _die_with_parent() -> None:
+    """Linux: be killed when the parent dies (even by kill -9) instead of finishing a chunk."""
+    if not sys.platform.startswith("linux"):
+        return
+    parent = os.getppid()
+    try:
+        import ctypes
+
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+    except (OSError, AttributeError):  # pragma: no cover - no usable libc
+        return
+    if os.getppid() != parent:  # the parent died before prctl took effect
+        os._exit(1)
 
 
 def process_chunk(docs: list[Document]) -> list[Outcome]:
