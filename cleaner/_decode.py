@@ -32,6 +32,9 @@ _MAGIC = (b"\x89PNG", b"\xff\xd8\xff", b"GIF8", b"PK\x03\x04", b"%PDF", b"\x7fEL
 _MOJIBAKE = re.compile(
     "[\u00c2-\u00f4][\u0080-\u00bf\u2018-\u203a\u20ac\u0152\u0153\u0160\u0161\u0178\u017d\u017e\u0192\u02c6\u02dc]"
 )
+# A decoded character that needs a multi-byte UTF-8 sequence (proof of real UTF-8).
+_UTF8_MULTIBYTE = re.compile("[\u0080-\ufffc\U00010000-\U0010ffff]")
+MAX_BROKEN_UTF8 = 8
 _CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
@@ -88,6 +91,12 @@ def decode_bytes(data: bytes, charset: str | None = None) -> Decoded:
         return Decoded(data.decode("utf-8"), "utf-8")
     except UnicodeDecodeError:
         pass
+    # UTF-8 with a few broken bytes (truncated pages, stray bytes) stays UTF-8:
+    # re-detecting the whole page would garble every other character.
+    lenient = data.decode("utf-8", errors="replace")
+    broken = lenient.count("\ufffd")
+    if broken <= max(MAX_BROKEN_UTF8, len(data) // 500) and _UTF8_MULTIBYTE.search(lenient):
+        return Decoded(lenient, "utf-8")
     enc = _detect(sample)
     return Decoded(data.decode(enc, errors="replace"), enc)
 
@@ -120,5 +129,8 @@ def repair_text(text: str) -> str:
     if not text.isascii() and _MOJIBAKE.search(text):
         import ftfy
 
-        text = ftfy.fix_text(text, normalization="NFC")
+        # repair the encoding only; the author's quotes, widths and ligatures stay as written
+        text = ftfy.fix_text(
+            text, uncurl_quotes=False, fix_character_width=False, fix_latin_ligatures=False, normalization="NFC"
+        )
     return text
