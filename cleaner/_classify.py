@@ -41,6 +41,8 @@ NEAR_WEIGHT = 0.5
 PHRASE_MIN_WORDS = 12
 # A block whose every word is one glued token this long is a run of tag links.
 GLUED_TAGS_MIN_CHARS = 20
+# Phrase lexicons read at most this much of a block (appeals are not 20 MB long).
+PHRASE_SAMPLE_CHARS = 5_000
 # Categories whose prose-length blocks are still chrome (fluent appeals).
 PROSE_CHROME = ("appeal", "subscription", "cookie", "legal")
 
@@ -124,7 +126,7 @@ class ChromeMatcher:
     def match_phrases(self, text: str) -> Chrome | None:
         if self.phrase is None:
             return None
-        found = set(self.phrase.findall(text.lower()))
+        found = set(self.phrase.findall(text[:PHRASE_SAMPLE_CHARS].lower()))
         if not found:
             return None
         best: tuple[int, str] | None = None
@@ -143,7 +145,7 @@ class ChromeMatcher:
         cat = self.categories.get("appeal")
         if cat is None or self.phrase is None:
             return 0
-        found = set(self.phrase.findall(text.lower()))
+        found = set(self.phrase.findall(text[:PHRASE_SAMPLE_CHARS].lower()))
         return sum(1 for p in found if cat in self.phrase_owner.get(p, ()))
 
 

@@ -22,6 +22,9 @@ CJK_CHARS_PER_WORD = 2
 LANGUAGE_MIN_SHARE = 0.08
 LANGUAGE_SAMPLE_TOKENS = 3000
 
+# Blocks longer than this are measured on a prefix of this many characters.
+FEATURE_SAMPLE_CHARS = 20_000
+
 TERMINAL = tuple('.!?。！？…"”’»)」』:;')
 
 
@@ -40,8 +43,9 @@ def detect_language(blocks: list[Block], lexicon: Lexicon) -> str | None:
     for b in blocks:
         if len(sample) >= LANGUAGE_SAMPLE_TOKENS:
             break
-        sample.extend(t.lower() for t in WORD.findall(b.text))
-        chars.append(b.text)
+        text = b.text[:FEATURE_SAMPLE_CHARS]
+        sample.extend(t.lower() for t in WORD.findall(text))
+        chars.append(text)
     joined = "".join(chars)
     if not joined:
         return None
@@ -74,7 +78,12 @@ def _repeat_key(text: str) -> str:
 def compute_features(blocks: list[Block], stopwords: frozenset[str] | None) -> None:
     counts = Counter(_repeat_key(b.text) for b in blocks)
     for b in blocks:
-        tokens, b.words = count_words(b.text)
+        if len(b.text) > FEATURE_SAMPLE_CHARS:
+            # a giant block (a minified blob, a 20 MB line): estimate from a sample
+            tokens, words = count_words(b.text[:FEATURE_SAMPLE_CHARS])
+            b.words = words * len(b.text) // FEATURE_SAMPLE_CHARS
+        else:
+            tokens, b.words = count_words(b.text)
         if stopwords and tokens:
             b.stop_ratio = sum(1 for t in tokens if t.lower() in stopwords) / len(tokens)
         else:

@@ -11,7 +11,9 @@ import re
 
 from ._model import Block
 
-_SPACES = re.compile(r"[ \t\u00a0\u2000-\u200b\u202f\u205f\u3000]+")
+# Runs of two or more spaces, or any single space other than " " (replacing a
+# lone " " by " " would cost a substitution per word on big inputs).
+_SPACES = re.compile(r"[ \t\u00a0\u2000-\u200b\u202f\u205f\u3000]{2,}|[\t\u00a0\u2000-\u200b\u202f\u205f\u3000]")
 # Unicode line and paragraph separators that str.splitlines() would also split on
 # are real line breaks in a dump; treat them the same as "\n".
 _LINE_BREAKS = re.compile("\r\n|[\r\u2028\u2029\x85\x0b\x0c]")
