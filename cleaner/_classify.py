@@ -41,6 +41,11 @@ NEAR_WEIGHT = 0.5
 PHRASE_MIN_WORDS = 12
 # A block whose every word is one glued token this long is a run of tag links.
 GLUED_TAGS_MIN_CHARS = 20
+# Memo of short-line labels: entries, and the longest line worth memoising.
+MEMO_SIZE = 200_000
+MEMO_MAX_CHARS = 200
+# "ends" patterns look at this many final characters (credits are short).
+END_WINDOW = 240
 # Phrase lexicons read at most this much of a block (appeals are not 20 MB long).
 PHRASE_SAMPLE_CHARS = 5_000
 # Categories whose prose-length blocks are still chrome (fluent appeals).
@@ -64,6 +69,12 @@ _FOOTER = re.compile(
 )
 _TRAILING = re.compile(r"[\s.,;:…·•|»>›-]+$")
 _GLUED = re.compile(r"[a-z]+")
+_URL_LINE = re.compile(r"(https?://|www\.)\S+")
+# Paragraphs at least this long are checked for copies; blobs at least
+# BLOB_MIN_WORDS long that repeat BLOB_COPY_SHARE of their words elsewhere are copies.
+COPY_MIN_WORDS = 8
+BLOB_MIN_WORDS = 150
+BLOB_COPY_SHARE = 0.5
 
 
 @dataclass(slots=True)
@@ -83,6 +94,9 @@ class ChromeMatcher:
         self.contains = self._combine(lexicon.categories, "contains", "{p}")
         phrases = sorted({p for c in lexicon.categories for p in c.phrases}, key=len, reverse=True)
         self.phrase = re.compile("|".join(re.escape(p) for p in phrases)) if phrases else None
+        self.line_max_words = max((c.max_words for c in lexicon.categories if c.line or c.start), default=0)
+        self.contains_max_words = max((c.contains_max_words for c in lexicon.categories if c.contains), default=0)
+        self._memo: dict[str, Chrome | None] = {}
         self.phrase_owner: dict[str, list[CategoryPatterns]] = {}
         for c in lexicon.categories:
             for p in c.phrases:
@@ -101,11 +115,29 @@ class ChromeMatcher:
         return re.compile(body + ("$" if attr == "end" else ""), re.IGNORECASE)
 
     def match_short(self, text: str, words: int) -> Chrome | None:
+        """Chrome label from the line/start/end/contains patterns, memoised.
+
+        Menu and widget lines repeat across the pages of a site, so a bounded
+        per-process memo saves most of the regex work on real crawls.
+        """
+        if len(text) > MEMO_MAX_CHARS:
+            return self._match_short(text, words)
+        try:
+            return self._memo[text]
+        except KeyError:
+            pass
+        if len(self._memo) >= MEMO_SIZE:
+            self._memo.clear()  # bounded: memory stays flat over long runs
+        label = self._memo[text] = self._match_short(text, words)
+        return label
+
+    def _match_short(self, text: str, words: int) -> Chrome | None:
         norm = _TRAILING.sub("", text) or text
+        tail = text[-END_WINDOW:]
         for kind, rx in (("line", self.line), ("start", self.start), ("end", self.end)):
-            if rx is None:
+            if rx is None or (kind != "end" and words > self.line_max_words):
                 continue
-            m = rx.fullmatch(norm) if kind == "line" else rx.match(norm) if kind == "start" else rx.search(text)
+            m = rx.fullmatch(norm) if kind == "line" else rx.match(norm) if kind == "start" else rx.search(tail)
             if m is None:
                 continue
             name = m.lastgroup or ""
@@ -114,9 +146,9 @@ class ChromeMatcher:
                 return Chrome(name, f"generic:{name}:{kind}")
             # the first match was too long for its category: ask the others one by one
             for other in self.categories.values():
-                if words <= other.max_words and other.match_short(norm if kind != "end" else text) == kind:
+                if words <= other.max_words and other.match_short(norm if kind != "end" else tail) == kind:
                     return Chrome(other.name, f"generic:{other.name}:{kind}")
-        if self.contains is not None:
+        if self.contains is not None and words <= self.contains_max_words:
             m = self.contains.search(text)
             cat = self.categories.get(m.lastgroup or "") if m else None
             if cat is not None and words <= cat.contains_max_words:
@@ -160,9 +192,34 @@ def label_chrome(blocks: list[Block], matcher: ChromeMatcher) -> list[Chrome | N
             label = matcher.match_phrases(b.text)
         if label is None and b.words == 1 and len(b.text) >= GLUED_TAGS_MIN_CHARS and _GLUED.fullmatch(b.text):
             label = Chrome("tags", "generic:tags:glued-links")
+        if label is None and _URL_LINE.fullmatch(b.text):
+            label = Chrome("navigation", "generic:navigation:bare-url")
         labels.append(label)
     _spread_appeals(blocks, labels, matcher)
+    _label_copies(blocks, labels)
     return labels
+
+
+def _label_copies(blocks: list[Block], labels: list[Chrome | None]) -> None:
+    """Second copies of a paragraph, and blobs that copy many other blocks.
+
+    Dumps often carry the article twice: a repeated paragraph, or the whole
+    text again inside one giant block (structured data, a print version).
+    """
+    seen: set[str] = set()
+    for i, b in enumerate(blocks):
+        if b.words < COPY_MIN_WORDS or labels[i] is not None:
+            continue
+        if b.repeats > 1 and b.text in seen:
+            labels[i] = Chrome("repeated", "generic:repeated:second-copy")
+        seen.add(b.text)
+    pieces = [b for b in blocks if b.words >= COPY_MIN_WORDS and b.words < BLOB_MIN_WORDS]
+    for i, b in enumerate(blocks):
+        if b.words < BLOB_MIN_WORDS or labels[i] is not None:
+            continue
+        copied = sum(p.words for p in pieces if p.text in b.text)
+        if copied >= BLOB_COPY_SHARE * b.words:
+            labels[i] = Chrome("repeated", "generic:repeated:copy-of-other-blocks")
 
 
 def _spread_appeals(blocks: list[Block], labels: list[Chrome | None], matcher: ChromeMatcher) -> None:
