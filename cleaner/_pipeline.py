@@ -98,18 +98,24 @@ class Cleaner:
             return _failed(STATUS_TOO_LARGE, f"input is {size} bytes, above max_bytes={self.max_bytes}", url, mode)
         if isinstance(data, bytes):
             try:
-                text = decode_bytes(data, charset).text
+                if mode == "text":
+                    text = decode_bytes(data, charset).text
+                else:
+                    from .html._decode import decode_html  # <meta charset> beats detection
+
+                    text = decode_html(data, charset)
             except BinaryInputError as exc:
                 return _failed(STATUS_BINARY, str(exc), url, mode)
         else:
             text = data
-        text = repair_text(text)
         if mode == "auto":
             mode = "html" if looks_like_html(text) else "text"
         if mode == "html":
             from .html import clean_html  # lazy: trafilatura is only needed for HTML
 
+            # clean_html repairs the extracted text, not the whole markup (cheaper)
             return clean_html(self, text, url=url, site=site or self.site)
+        text = repair_text(text)
         rules = self.resolve_site(url, text, site or self.site)
         return self.clean_blocks(split_blocks(text), url=url, mode="text", rules=rules)
 
