@@ -26,7 +26,7 @@ import numpy as np
 
 from cleaner import Cleaner
 from cleaner._classify import analyse
-from cleaner._features import compute_features, detect_language
+from cleaner._features import compute_features
 from cleaner._scoring import FEATURES, feature_rows
 from cleaner._segment import split_blocks
 
@@ -51,9 +51,8 @@ def page_examples(cleaner: Cleaner, text: str, gold: str) -> tuple[list[list[flo
     blocks = split_blocks(text)
     if not blocks:
         return [], [], []
-    lang = detect_language(blocks, cleaner.lexicon)
+    lang = compute_features(blocks, cleaner.lexicon)
     stop = cleaner.lexicon.stopwords.get(lang or "")
-    compute_features(blocks, stop)
     labels, ctx = analyse(blocks, cleaner.matcher, has_stopwords=bool(stop))
     rows = feature_rows(blocks, ctx)
     gold_tokens = [t.lower() for t in TOKEN.findall(gold)]

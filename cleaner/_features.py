@@ -16,6 +16,9 @@ WORD = re.compile(r"\w+")
 # Han, Hiragana, Katakana and Hangul: scripts written without spaces, where a
 # \w+ "word" is a whole clause and characters are the better length unit.
 _CJK = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff]")
+_KANA = re.compile(r"[\u3040-\u30ff]")
+_HANGUL = re.compile(r"[\uac00-\ud7af]")
+_HAN = re.compile(r"[\u4e00-\u9fff]")
 # Chars per word-equivalent in CJK text (roughly one word per two characters).
 CJK_CHARS_PER_WORD = 2
 # Below this share of stopwords no language is claimed for the page.
@@ -29,54 +32,53 @@ TERMINAL = tuple('.!?。！？…"”’»)」』:;')
 
 
 def count_words(text: str) -> tuple[list[str], int]:
-    tokens = WORD.findall(text)
+    """Lower-cased word tokens and the length in word units (CJK: by characters)."""
+    tokens = WORD.findall(text.lower())
     if text.isascii():
         return tokens, len(tokens)
     cjk = len(_CJK.findall(text))
     return tokens, max(len(tokens), cjk // CJK_CHARS_PER_WORD) if cjk else len(tokens)
 
 
-def detect_language(blocks: list[Block], lexicon: Lexicon) -> str | None:
+def _script_language(texts: list[str]) -> str | None:
+    joined = "".join(texts)
+    if joined.isascii():
+        return None
+    total = max(1, len(joined))
+    if len(_KANA.findall(joined)) / total > 0.05:
+        return "ja"
+    if len(_HANGUL.findall(joined)) / total > 0.15:
+        return "ko"
+    if len(_HAN.findall(joined)) / total > 0.15:
+        return "zh"
+    return None
+
+
+def detect_language(token_lists: list[list[str]], texts: list[str], lexicon: Lexicon) -> str | None:
     """The language whose stopwords cover most tokens, or a CJK script guess."""
     sample: list[str] = []
-    chars: list[str] = []
-    for b in blocks:
+    used: list[str] = []
+    for tokens, text in zip(token_lists, texts, strict=True):
         if len(sample) >= LANGUAGE_SAMPLE_TOKENS:
             break
-        text = b.text[:FEATURE_SAMPLE_CHARS]
-        sample.extend(t.lower() for t in WORD.findall(text))
-        chars.append(text)
-    joined = "".join(chars)
-    if not joined:
+        sample.extend(tokens)
+        used.append(text[:FEATURE_SAMPLE_CHARS])
+    script = _script_language(used)
+    if script or not sample:
+        return script
+    hits: Counter[str] = Counter()
+    for word, n in Counter(sample).items():
+        for lang in lexicon.stop_index.get(word, ()):
+            hits[lang] += n
+    if not hits:
         return None
-    if not joined.isascii():
-        kana = len(re.findall(r"[\u3040-\u30ff]", joined))
-        hangul = len(re.findall(r"[\uac00-\ud7af]", joined))
-        han = len(re.findall(r"[\u4e00-\u9fff]", joined))
-        total = max(1, len(joined))
-        if kana / total > 0.05:
-            return "ja"
-        if hangul / total > 0.15:
-            return "ko"
-        if han / total > 0.15:
-            return "zh"
-    if not sample:
-        return None
-    counts = Counter(sample)
-    best, best_share = None, 0.0
-    for lang, words in lexicon.stopwords.items():
-        share = sum(n for w, n in counts.items() if w in words) / len(sample)
-        if share > best_share:
-            best, best_share = lang, share
-    return best if best_share >= LANGUAGE_MIN_SHARE else None
+    lang, n = hits.most_common(1)[0]
+    return lang if n / len(sample) >= LANGUAGE_MIN_SHARE else None
 
 
-def _repeat_key(text: str) -> str:
-    return text.lower()
-
-
-def compute_features(blocks: list[Block], stopwords: frozenset[str] | None) -> None:
-    counts = Counter(_repeat_key(b.text) for b in blocks)
+def compute_features(blocks: list[Block], lexicon: Lexicon) -> str | None:
+    """Fill word counts, stopword density and repeats; return the page language."""
+    token_lists = []
     for b in blocks:
         if len(b.text) > FEATURE_SAMPLE_CHARS:
             # a giant block (a minified blob, a 20 MB line): estimate from a sample
@@ -84,11 +86,14 @@ def compute_features(blocks: list[Block], stopwords: frozenset[str] | None) -> N
             b.words = words * len(b.text) // FEATURE_SAMPLE_CHARS
         else:
             tokens, b.words = count_words(b.text)
-        if stopwords and tokens:
-            b.stop_ratio = sum(1 for t in tokens if t.lower() in stopwords) / len(tokens)
-        else:
-            b.stop_ratio = 0.0
-        b.repeats = counts[_repeat_key(b.text)]
+        token_lists.append(tokens)
+    language = detect_language(token_lists, [b.text for b in blocks], lexicon)
+    stopwords = lexicon.stopwords.get(language or "")
+    counts = Counter(b.text.lower() for b in blocks)
+    for b, tokens in zip(blocks, token_lists, strict=True):
+        b.stop_ratio = sum(map(stopwords.__contains__, tokens)) / len(tokens) if stopwords and tokens else 0.0
+        b.repeats = counts[b.text.lower()]
+    return language
 
 
 def ends_like_sentence(text: str) -> bool:

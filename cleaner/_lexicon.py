@@ -45,6 +45,7 @@ class CategoryPatterns:
 class Lexicon:
     categories: list[CategoryPatterns] = field(default_factory=list)
     stopwords: dict[str, frozenset[str]] = field(default_factory=dict)
+    stop_index: dict[str, tuple[str, ...]] = field(default_factory=dict)  # word -> languages
 
     def category(self, name: str) -> CategoryPatterns | None:
         for c in self.categories:
@@ -107,4 +108,7 @@ def default_lexicon() -> Lexicon:
     lex = Lexicon(categories=[_compile(name, spec) for name, spec in merged.items()])
     for lang, text in _data_files("stopwords", ".txt"):
         lex.stopwords[lang] = frozenset(w.strip().lower() for w in text.splitlines() if w.strip())
+    for lang, words in lex.stopwords.items():
+        for w in words:
+            lex.stop_index[w] = (*lex.stop_index.get(w, ()), lang)
     return lex

@@ -18,6 +18,7 @@ TITLE_MIN_WORDS = 3
 TITLE_MAX_WORDS = 30
 DESCRIPTION_MIN_WORDS = 6
 DESCRIPTION_MAX_WORDS = 60
+DATE_LINE_MAX_WORDS = 12  # a dropped line longer than this is not a date line
 # Drop categories that can never be a headline or standfirst.
 _NOT_HEADLINE = {
     "navigation", "media", "subscription", "appeal", "related", "podcast", "video", "lottery", "ticker",
@@ -93,7 +94,7 @@ def find_page_date(blocks: list[Block], body_start: int) -> str | None:
             (updated if _UPDATED.search(b.text) else labelled).append(b)
         elif b.index < body_start:
             early.append(b)
-        elif not b.kept or b.category == "caption":
+        elif b.category == "caption" or (not b.kept and b.words <= DATE_LINE_MAX_WORDS):
             anywhere.append(b)
     for group in (labelled, updated, early, anywhere):
         for b in group:

@@ -20,6 +20,8 @@ _LINE_BREAKS = re.compile("\r\n|[\r\u2028\u2029\x85\x0b\x0c]")
 
 
 def normalise_space(line: str) -> str:
+    if line.isascii() and "  " not in line and "\t" not in line:
+        return line.strip()
     return _SPACES.sub(" ", line).strip()
 
 
