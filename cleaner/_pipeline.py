@@ -16,7 +16,7 @@ from pathlib import Path
 
 from ._classify import ChromeMatcher, classify
 from ._decode import BinaryInputError, decode_bytes, repair_text
-from ._features import compute_features, detect_language
+from ._features import compute_features
 from ._lexicon import Lexicon, default_lexicon
 from ._metadata import domain_of, text_metadata
 from ._model import (
@@ -141,9 +141,8 @@ class Cleaner:
         """
         if not blocks:
             return _failed(STATUS_EMPTY, "no text in input", url, mode)
-        language = detect_language(blocks, self.lexicon)
+        language = compute_features(blocks, self.lexicon)
         stopwords = self.lexicon.stopwords.get(language or "")
-        compute_features(blocks, stopwords)
         if rules is not None:
             rules.apply_text(blocks)
         classify(blocks, self.matcher, has_stopwords=bool(stopwords), use_region=use_region)
