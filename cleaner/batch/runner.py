@@ -87,12 +87,14 @@ def default_jobs() -> int:
         return os.cpu_count() or 1
 
 
+class _WatchdogKill(BrokenProcessPool):
+    """The watchdog killed the workers: a chunk overran its documents' timeouts."""
+
+
 @dataclass(slots=True)
 class _Chunk:
     docs: list[Document]
     future: Future[list[Outcome]]
-    attempts: int = 1
-    killed: bool = False  # its worker was killed by the watchdog
 
 
 class Runner:
@@ -218,53 +220,55 @@ class Runner:
         return Outcome(doc.id, doc.path, status, error, self.writer.store(doc, None, status, error))
 
     def _collect(self, pending: deque[_Chunk]) -> list[Outcome]:
-        """Wait for the oldest chunk and return its outcomes (empty while it is retried)."""
+        """Wait for the oldest chunk and return its outcomes."""
         head = pending[0]
         try:
-            outcomes = self._wait(head)
+            outcomes = self._wait(head.future, len(head.docs))
         except BrokenProcessPool:
-            return self._recover(pending)
+            outcomes = self._recover(head.docs, pending)
         pending.popleft()
         return outcomes
 
-    def _wait(self, head: _Chunk) -> list[Outcome]:
+    def _wait(self, future: Future[list[Outcome]], size: int) -> list[Outcome]:
+        """The result of ``future``; the watchdog kills the workers when it overruns."""
         if self._pool is None or not self.config.timeout:
-            return head.future.result()
-        limit = self.config.timeout * len(head.docs) + self.config.hard_timeout_grace
+            return future.result()
         try:
-            return head.future.result(timeout=limit)
+            return future.result(timeout=self.config.timeout * size + self.config.hard_timeout_grace)
         except TimeoutError:
-            head.killed = True
             self._kill_workers()
-            return head.future.result()  # raises BrokenProcessPool
+            raise _WatchdogKill from None
 
     def _kill_workers(self) -> None:
         processes = getattr(self._pool, "_processes", None) or {}
         for process in list(processes.values()):
             process.kill()
 
-    def _recover(self, pending: deque[_Chunk]) -> list[Outcome]:
-        """After a worker died or was killed: start a new pool and retry the oldest
-        chunk first, one document at a time, so that only the culprit fails again."""
-        head = pending.popleft()
-        self._stop()
-        self._pool = self._new_pool()
-        retries = [_Chunk([doc], self._submit([doc]), attempts=2) for doc in head.docs] if head.attempts == 1 else []
-        self._resubmit(pending)
-        if retries:
-            pending.extendleft(reversed(retries))
-            return []
-        if head.killed:
-            error = f"still running {self.config.hard_timeout_grace:g} s after its timeout; worker killed"
-            return [self._failed(d, STATUS_TIMEOUT, error) for d in head.docs]
-        return [self._failed(d, STATUS_ERROR, "worker process died") for d in head.docs]
-
-    def _resubmit(self, pending: deque[_Chunk]) -> None:
-        """Submit again to the new pool every chunk that did not finish in the old one."""
-        for item in pending:
+    def _recover(self, docs: list[Document], pending: deque[_Chunk]) -> list[Outcome]:
+        """The pool broke (a worker died, or was killed): start a new one and clean the
+        oldest chunk's documents one by one, alone in the pool, so that the document that
+        breaks it is known for sure; then resubmit the chunks that were in flight."""
+        self._replace_pool()
+        outcomes = [self._isolated(doc) for doc in docs]
+        for item in list(pending)[1:]:
             future = item.future
             if not future.done() or future.cancelled() or future.exception() is not None:
                 item.future = self._submit(item.docs)
+        return outcomes
+
+    def _isolated(self, doc: Document) -> Outcome:
+        try:
+            return self._wait(self._submit([doc]), 1)[0]
+        except BrokenProcessPool as exc:
+            self._replace_pool()
+            if isinstance(exc, _WatchdogKill):
+                error = f"still running {self.config.hard_timeout_grace:g} s after its timeout; worker killed"
+                return self._failed(doc, STATUS_TIMEOUT, error)
+            return self._failed(doc, STATUS_ERROR, "worker process died")
+
+    def _replace_pool(self) -> None:
+        self._stop()
+        self._pool = self._new_pool()
 
 
 def _documents(readers: Iterable[Reader]) -> Iterator[Document]:
