@@ -71,12 +71,13 @@ def test_timeout_is_reported_and_the_run_goes_on(
     assert "0.3 s" in records[2]["metadata"]["error"] and stats.failed == 1
 
 
-def test_dead_worker_fails_its_documents_only(
-    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, seeds: list[Path]
+@pytest.mark.parametrize("chunk_size", [1, 3])
+def test_dead_worker_fails_its_document_only(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, seeds: list[Path], chunk_size: int
 ) -> None:
     monkeypatch.setattr(Cleaner, "clean", slow_clean)
     root = page_folder(tmp_path, seeds, 8, {5: "\nCRASH"})
-    records, stats = run(root, jobs=2, chunk_size=1)
+    records, stats = run(root, jobs=2, chunk_size=chunk_size)
     statuses = {r["id"]: r["metadata"]["status"] for r in records}
     assert len(records) == 8 and statuses.pop("p005") == "error"
     assert set(statuses.values()) == {"ok"} and stats.failed == 1
