@@ -9,6 +9,7 @@ import signal
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -17,9 +18,9 @@ import pytest
 from cleaner import Cleaner
 from cleaner._model import Block, Metadata, Result
 from cleaner.batch.discover import InputOptions, discover
-from cleaner.batch.document import CleanerConfig
+from cleaner.batch.document import CleanerConfig, Document, Outcome
 from cleaner.batch.formats import to_markdown
-from cleaner.batch.readers import strip_ext
+from cleaner.batch.readers import Reader, strip_ext
 from cleaner.batch.runner import RunConfig, Runner
 from cleaner.batch.writers import StreamWriter, TreeWriter, atomic_write
 
@@ -187,3 +188,36 @@ def test_cleaner_config_reaches_the_core(monkeypatch: pytest.MonkeyPatch) -> Non
     monkeypatch.setattr(Cleaner, "__init__", fake_init)
     CleanerConfig(mode="text", site_rules=False, rules_dirs=("r1", "r2"), site="news24", max_bytes=10).build()
     assert seen == {"mode": "text", "site_rules": False, "rules_dirs": ("r1", "r2"), "site": "news24", "max_bytes": 10}
+
+
+class CountingReader(Reader):
+    """Yields ``n`` in-memory documents lazily, counting how many were taken."""
+
+    count = None
+
+    def __init__(self, text: str, n: int) -> None:
+        super().__init__("mem", "mem", "mem")
+        self.text, self.n, self.taken = text, n, 0
+
+    def read(self) -> Iterator[Document]:
+        for i in range(self.n):
+            self.taken += 1
+            yield Document(f"d{i}", "mem", f"mem/{i}", data=self.text, mode="text")
+
+
+class BoundCheckingWriter(StreamWriter):
+    def __init__(self, reader: CountingReader) -> None:
+        super().__init__("jsonl", stream=io.StringIO())
+        self.reader, self.emitted, self.most_in_flight = reader, 0, 0
+
+    def emit(self, outcome: Outcome) -> None:
+        self.emitted += 1
+        self.most_in_flight = max(self.most_in_flight, self.reader.taken - self.emitted)
+
+
+def test_documents_are_streamed_through_a_bounded_window(seeds: list[Path]) -> None:
+    reader = CountingReader(seeds[0].read_text(), 300)
+    writer = BoundCheckingWriter(reader)
+    stats = Runner(RunConfig(jobs=2, chunk_size=4), writer).run([reader])
+    assert stats.counts["ok"] == 300 and writer.emitted == 300
+    assert writer.most_in_flight <= (4 * 2 + 1) * 4  # window of 4 chunks per job, never the whole input

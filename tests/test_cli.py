@@ -207,3 +207,30 @@ def test_gzipped_jsonl_output_file(cli: Cli, seeds: list[Path], tmp_path: Path) 
     assert cli("clean", *seeds, "-o", out, "-j", "2", "-q").exit_code == 0
     lines = gzip.decompress(out.read_bytes()).decode().splitlines()
     assert [json.loads(line)["id"] for line in lines] == [p.stem for p in seeds]
+
+
+def test_site_rule_options_reach_the_cleaner(
+    cli: Cli, seeds: list[Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from cleaner import Cleaner
+
+    seen: list[dict[str, object]] = []
+    original = Cleaner.__init__
+
+    def spy(self: Cleaner, **kwargs: object) -> None:
+        seen.append(kwargs)
+        original(self, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(Cleaner, "__init__", spy)
+    rules = tmp_path / "myrules"
+    rules.mkdir()
+    args = ["--no-site-rules", "--rules", rules, "--site", "news24", "--max-bytes", "12345", "--mode", "text"]
+    assert cli("clean", seeds[0], *args).exit_code == 0
+    assert seen[-1] == {
+        "mode": "text",
+        "site_rules": False,
+        "rules_dirs": (str(rules),),
+        "site": "news24",
+        "max_bytes": 12345,
+    }
+    assert cli("clean", seeds[0], "--rules", tmp_path / "missing").exit_code == 2
