@@ -59,7 +59,7 @@ def summary_lines(stats: Stats, report: Path | None) -> list[str]:
     c = stats.counts
     breakdown = ", ".join(f"{k} {v}" for k, v in sorted(c.items()) if k not in ("ok", "empty", "skipped"))
     lines = [
-        f"cleaner: {stats.total} documents in {stats.elapsed:.1f} s ({stats.rate:.1f} pages/s): "
+        f"cleaner: {stats.total} document{'' if stats.total == 1 else 's'} in {stats.elapsed:.1f} s ({stats.rate:.1f} pages/s): "
         f"ok {c['ok']}, empty {c['empty']}, skipped {c['skipped']}, failed {stats.failed}"
         + (f" ({breakdown})" if breakdown else "")
     ]
