@@ -234,3 +234,13 @@ def test_site_rule_options_reach_the_cleaner(
         "max_bytes": 12345,
     }
     assert cli("clean", seeds[0], "--rules", tmp_path / "missing").exit_code == 2
+
+
+def test_empty_folder_and_unwritable_output(cli: Cli, seeds: list[Path], tmp_path: Path) -> None:
+    (tmp_path / "empty").mkdir()
+    res = cli("clean", tmp_path / "empty")
+    assert res.exit_code == 0 and res.stdout == "" and "no input files" in res.stderr
+    blocker = tmp_path / "file"
+    blocker.write_text("x")
+    res = cli("clean", seeds[0], seeds[1], "-o", blocker / "out", "-j", "1")
+    assert res.exit_code == 1 and "Not a directory" in res.stderr

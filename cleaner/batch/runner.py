@@ -148,7 +148,7 @@ class Runner:
 
     def _start(self, total: int | None) -> None:
         """A pool (even of one worker: it can be killed and replaced), in-process for one page."""
-        if total == 1:
+        if total is not None and total <= 1:
             self._local = Worker(self.worker_config, self._cleaner)
         else:
             self._pool = self._new_pool()

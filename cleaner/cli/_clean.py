@@ -164,12 +164,17 @@ def clean_command(
     show = not quiet and sys.stderr.isatty() and not single(readers)
     progress = RichProgress() if show else None
     runner = Runner(run_config, writer, report=ReportWriter(path) if path else None, progress=progress, cleaner=cleaner)
+    if not readers:
+        typer.echo("cleaner: no input files found (check the folder and --glob)", err=True)
     try:
         with stdout_pipe():
             stats = runner.run(readers)
     except KeyboardInterrupt:
         typer.echo("cleaner: interrupted", err=True)
         raise typer.Exit(130) from None
+    except OSError as exc:  # outputs or report not writable: nothing more can be done
+        typer.echo(f"cleaner: {exc}", err=True)
+        raise typer.Exit(1) from None
     if not quiet:
         print_summary(stats, path)
     raise typer.Exit(1 if stats.failed else 0)

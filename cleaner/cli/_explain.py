@@ -85,7 +85,10 @@ def explain_command(
     if html is not None:
         from ._report_html import html_report
 
-        html.write_text(html_report(result, doc), encoding="utf-8")
+        try:
+            html.write_text(html_report(result, doc), encoding="utf-8")
+        except OSError as exc:
+            raise typer.BadParameter(f"cannot write {html}: {exc}", param_hint="--html") from exc
         typer.echo(f"report: {html}", err=True)
     raise typer.Exit(0 if result.status in ("ok", "empty") else 1)
 
