@@ -81,3 +81,8 @@ class Outcome:
 
     def report_line(self) -> dict[str, Any]:
         return {"id": self.id, "path": self.path, "status": self.status, "error": self.error}
+
+
+def describe(exc: BaseException) -> str:
+    """``Type: message`` of an exception, for reports."""
+    return f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__

@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import IO, Any
 
 from .._model import STATUS_TOO_LARGE, Mode
-from .document import Document
+from .document import Document, describe
 
 HTML_EXTS = frozenset({".html", ".htm", ".xhtml"})
 TEXT_EXTS = frozenset({".txt"})
@@ -132,7 +132,7 @@ class ContainerReader(Reader):
             for n, doc in enumerate(self.records(), start=1):  # noqa: B007 - n used after the loop
                 yield doc
         except Exception as exc:  # a truncated or corrupt container: report it, stop this file
-            yield self.failed(f"{self.id}/{n + 1}", f"{self.rel}/{n + 1}", f"cannot read {self.path}: {_describe(exc)}")
+            yield self.failed(f"{self.id}/{n + 1}", f"{self.rel}/{n + 1}", f"cannot read {self.path}: {describe(exc)}")
 
     def records(self) -> Iterator[Document]:
         raise NotImplementedError
@@ -233,7 +233,3 @@ def content_charset(content_type: str) -> str | None:
         if key.strip().lower() == "charset" and value.strip().strip("\"'"):
             return value.strip().strip("\"'")
     return None
-
-
-def _describe(exc: BaseException) -> str:
-    return f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__

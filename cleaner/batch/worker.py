@@ -20,7 +20,7 @@ from types import FrameType
 
 from .._model import STATUS_TOO_LARGE, Result
 from .._pipeline import Cleaner
-from .document import STATUS_ERROR, STATUS_TIMEOUT, CleanerConfig, Document, Outcome
+from .document import STATUS_ERROR, STATUS_TIMEOUT, CleanerConfig, Document, Outcome, describe
 from .readers import is_gzip
 from .writers import Writer
 
@@ -74,7 +74,7 @@ class Worker:
         try:
             payload = self.writer.store(doc, result, status, error)
         except Exception as exc:
-            return Outcome(doc.id, doc.path, STATUS_ERROR, f"cannot write output: {_describe(exc)}")
+            return Outcome(doc.id, doc.path, STATUS_ERROR, f"cannot write output: {describe(exc)}")
         return Outcome(doc.id, doc.path, status, error, payload)
 
     def clean(self, doc: Document) -> tuple[Result | None, str, str | None]:
@@ -90,7 +90,7 @@ class Worker:
         except InputTooLarge as exc:
             return None, STATUS_TOO_LARGE, str(exc)
         except Exception as exc:  # one bad document never stops the batch
-            return None, STATUS_ERROR, _describe(exc)
+            return None, STATUS_ERROR, describe(exc)
         return result, result.status, result.error
 
 
@@ -98,10 +98,6 @@ def _source(doc: Document) -> Path:
     if doc.source is None:
         raise ValueError("document has neither data nor a source file")
     return doc.source
-
-
-def _describe(exc: BaseException) -> str:
-    return f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__
 
 
 class _Alarm:
