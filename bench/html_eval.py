@@ -11,8 +11,10 @@ the functions of the benchmark's own ``score.py``.
 
 Metadata accuracy (sets whose gold has title/author/date, i.e. wcxb-dev),
 over the pages whose gold field is not null:
-- title, author: exact match after normalising both sides (Unicode NFKC,
-  case-folded, whitespace collapsed, surrounding punctuation stripped);
+- title: exact match after normalising both sides (Unicode NFKC, case-folded,
+  whitespace collapsed, surrounding punctuation stripped);
+- author: the same, as a set of names: both sides are split on list
+  separators (";", ",", "&", " and ") so "A, B and C" equals "A; B; C";
 - date: same calendar day (the first 10 characters, YYYY-MM-DD).
 trafilatura's metadata is ``trafilatura.extract_metadata`` on the same bytes
 (timed apart: ``extract()`` itself does not compute metadata).
@@ -122,6 +124,24 @@ def _norm(value: Any) -> str:
     return _EDGE_PUNCT.sub("", _SPACES.sub(" ", value).strip())
 
 
+_NAME_SEP = re.compile(r"\s*(?:;|,|&|\band\b)\s*", re.IGNORECASE)
+
+
+def _names(value: Any) -> frozenset[str]:
+    parts = _NAME_SEP.split(value) if isinstance(value, str) else []
+    return frozenset(n for n in (_norm(p) for p in parts) if n)
+
+
+def meta_match(field: str, pred: Any, gold: Any) -> bool:
+    if not pred or not gold:
+        return False
+    if field == "date":
+        return str(pred)[:10] == str(gold)[:10]
+    if field == "author":
+        return _names(pred) == _names(gold)
+    return _norm(pred) == _norm(gold)
+
+
 def meta_accuracy(gold: list[dict[str, Any]], runs: dict[str, dict[str, Any]], system: str) -> dict[str, float]:
     acc: dict[str, float] = {}
     for field in ("title", "author", "date"):
@@ -131,10 +151,7 @@ def meta_accuracy(gold: list[dict[str, Any]], runs: dict[str, dict[str, Any]], s
         hits = 0
         for g in pages:
             pred = runs[str(g["id"])]["meta"].get(system, {}).get(field)
-            if field == "date":
-                hits += bool(pred) and str(pred)[:10] == str(g[field])[:10]
-            else:
-                hits += bool(pred) and _norm(pred) == _norm(g[field])
+            hits += meta_match(field, pred, g[field])
         acc[field] = hits / len(pages)
     return acc
 
