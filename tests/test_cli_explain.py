@@ -89,3 +89,27 @@ def test_rules_group_is_mounted_when_its_module_exists(monkeypatch: pytest.Monke
     cli_module._add_rules_group()
     assert [g.name for g in cli_module.app.registered_groups][-1] == "rules"
     assert cli_module.app.registered_groups[-1].typer_instance is fake.app
+
+
+def test_progress_bar_and_summary(tmp_path: Path) -> None:
+    from cleaner.batch.document import Outcome
+    from cleaner.batch.runner import Stats
+    from cleaner.cli._console import RichProgress, summary_lines
+
+    buffer = io.StringIO()
+    progress = RichProgress(Console(file=buffer, force_terminal=True, width=100))
+    progress.start(3)
+    stats = Stats()
+    for outcome in (
+        Outcome("a", "a.txt", "ok"),
+        Outcome("b", "b.txt", "binary", "not text"),
+        Outcome("c", "c", "skipped"),
+    ):
+        progress.advance(outcome)
+        stats.add(outcome)
+    progress.stop()
+    assert "cleaning" in buffer.getvalue()
+    stats.elapsed = 2.0
+    lines = summary_lines(stats, tmp_path / "_report.jsonl")
+    assert lines[0] == "cleaner: 3 documents in 2.0 s (1.0 pages/s): ok 1, empty 0, skipped 1, failed 1 (binary 1)"
+    assert lines[1] == "  binary: b (b.txt): not text" and lines[-1].endswith("_report.jsonl")

@@ -18,6 +18,7 @@ app = typer.Typer(
     rich_markup_mode="markdown",
     no_args_is_help=True,
     context_settings={"help_option_names": ["-h", "--help"]},
+    pretty_exceptions_show_locals=False,  # a crash report must not dump whole pages
 )
 app.command("clean", no_args_is_help=True, epilog=EXIT_CODES)(clean_command)
 app.command("explain", no_args_is_help=True, epilog=EXIT_CODES)(explain_command)

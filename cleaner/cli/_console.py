@@ -15,6 +15,7 @@ from ..batch.document import Outcome
 from ..batch.runner import ProgressHook, Stats
 
 if TYPE_CHECKING:
+    from rich.console import Console
     from rich.progress import Progress, TaskID
 
 SHOWN_FAILURES = 10
@@ -23,7 +24,8 @@ SHOWN_FAILURES = 10
 class RichProgress(ProgressHook):
     """A rich progress bar on stderr (only built when stderr is a terminal)."""
 
-    def __init__(self) -> None:
+    def __init__(self, console: Console | None = None) -> None:
+        self._console = console
         self._progress: Progress | None = None
         self._task: TaskID | None = None
 
@@ -37,7 +39,7 @@ class RichProgress(ProgressHook):
             MofNCompleteColumn(),
             TextColumn("{task.fields[failed]} failed"),
             TimeRemainingColumn(),
-            console=Console(stderr=True),
+            console=self._console or Console(stderr=True),
             transient=True,
         )
         self._task = self._progress.add_task("clean", total=total, failed=0)
