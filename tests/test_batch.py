@@ -221,3 +221,17 @@ def test_documents_are_streamed_through_a_bounded_window(seeds: list[Path]) -> N
     stats = Runner(RunConfig(jobs=2, chunk_size=2), writer).run([reader])
     assert stats.total == 150 and writer.emitted == 150
     assert writer.most_in_flight <= (4 * 2 + 1) * 2  # window of 4 chunks per job, never the whole input
+
+
+def test_sigterm_stops_cleanly_with_a_report(tmp_path: Path, seeds: list[Path]) -> None:
+    root = page_folder(tmp_path, seeds, 20, {})
+    out = tmp_path / "out"
+    proc = subprocess.Popen([sys.executable, "-c", KILL_SCRIPT, str(root), str(out)], start_new_session=True)
+    deadline = time.monotonic() + 20
+    while len(list(out.glob("*.txt"))) < 3 and time.monotonic() < deadline:
+        time.sleep(0.02)
+    os.killpg(proc.pid, signal.SIGTERM)
+    assert proc.wait(timeout=20) == 130
+    lines = [json.loads(line) for line in (out / "_report.jsonl").read_text().splitlines()]
+    assert 1 <= len(lines) < 20 and {r["status"] for r in lines} == {"ok"}
+    assert not list(out.glob(".*cleaner-tmp"))

@@ -136,9 +136,10 @@ _WORKER: Worker | None = None
 
 
 def init_worker(config: WorkerConfig) -> None:
-    """Pool initializer: build this process's Cleaner once; leave Ctrl-C to the parent."""
+    """Pool initializer: build this process's Cleaner once; leave Ctrl-C and SIGTERM to the parent."""
     global _WORKER
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_IGN)
     _die_with_parent()
     _WORKER = Worker(config)
 

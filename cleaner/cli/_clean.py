@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+import signal
 import sys
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from types import FrameType
 from typing import Annotated
 
 import typer
@@ -92,6 +97,23 @@ def find_inputs(inputs: list[str], options: InputOptions, out: Output) -> list[R
     return readers
 
 
+def _on_sigterm(signum: int, frame: FrameType | None) -> None:
+    raise KeyboardInterrupt
+
+
+@contextmanager
+def _sigterm_interrupts() -> Iterator[None]:
+    """SIGTERM stops the run like Ctrl-C: workers stopped, report published, exit 130."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    previous = signal.signal(signal.SIGTERM, _on_sigterm)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
 def clean_command(
     inputs: Annotated[
         list[str], typer.Argument(metavar="INPUT", help="Files, folders (searched recursively) or - for stdin.")
@@ -167,7 +189,7 @@ def clean_command(
     if not readers:
         typer.echo("cleaner: no input files found (check the folder and --glob)", err=True)
     try:
-        with stdout_pipe():
+        with stdout_pipe(), _sigterm_interrupts():
             stats = runner.run(readers)
     except KeyboardInterrupt:
         typer.echo("cleaner: interrupted", err=True)
