@@ -72,7 +72,12 @@ class JsonlFields:
 
 
 class Reader:
-    """Base class: one input, yielding its documents in order."""
+    """Base class: one input, yielding its documents in order.
+
+    Slotted: a run over a million files holds a million readers.
+    """
+
+    __slots__ = ("id", "path", "rel")
 
     #: documents this reader yields when known in advance (progress total)
     count: int | None = None
@@ -90,6 +95,7 @@ class Reader:
 class FileReader(Reader):
     """One HTML or text page (possibly gzipped); the worker loads the bytes."""
 
+    __slots__ = ("mode", "url")
     count = 1
 
     def __init__(self, path: str, id: str, rel: str, *, mode: Mode | None, url: str | None = None) -> None:
@@ -103,6 +109,7 @@ class FileReader(Reader):
 class StdinReader(Reader):
     """The whole of standard input as one document."""
 
+    __slots__ = ("mode", "stream", "url")
     count = 1
 
     def __init__(self, *, mode: Mode | None, url: str | None = None, stream: IO[bytes] | None = None) -> None:
@@ -121,6 +128,8 @@ class StdinReader(Reader):
 
 class ContainerReader(Reader):
     """A file holding many documents (WARC, JSONL); ``max_bytes`` caps one record."""
+
+    __slots__ = ("max_bytes", "mode")
 
     def __init__(self, path: str, id: str, rel: str, *, mode: Mode | None, max_bytes: int | None) -> None:
         super().__init__(path, id, rel)
@@ -143,6 +152,8 @@ class ContainerReader(Reader):
 
 class JsonlReader(ContainerReader):
     """One document per JSON line, with html or text, url and id fields."""
+
+    __slots__ = ("fields",)
 
     def __init__(
         self, path: str, id: str, rel: str, *, mode: Mode | None, max_bytes: int | None, fields: JsonlFields
@@ -187,6 +198,8 @@ class JsonlReader(ContainerReader):
 
 class WarcReader(ContainerReader):
     """Response, resource and conversion records of a WARC file (gzipped or not)."""
+
+    __slots__ = ()
 
     RECORD_TYPES = ("response", "resource", "conversion")
 
