@@ -154,6 +154,7 @@ def test_max_bytes(cli: Cli, seed_tree: Path, tmp_path: Path) -> None:
         ["clean", "{seeds}", "--url", "https://example.com/"],
         ["clean", "{seeds}", "-o", "{tmp}/x.jsonl", "--format", "txt"],
         ["explain", "does/not/exist.html"],
+        ["clean", "{seeds}", "--site", "no-such-site"],
     ],
 )
 def test_usage_errors_exit_2(cli: Cli, seeds: list[Path], tmp_path: Path, args: list[str]) -> None:
