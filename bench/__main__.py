@@ -14,6 +14,7 @@ def main(argv: list[str] | None = None) -> int:
     r.add_argument("--sets", default="aeb,wcxb-dev,seeds", help="comma-separated: aeb, wcxb-dev, seeds, gate-aeb")
     r.add_argument("--systems", help="comma-separated system names (default: all non-slow ones)")
     r.add_argument("--slow", action="store_true", help="also run newspaper4k and goose3 if installed")
+    r.add_argument("--slow-sets", default="aeb", help="sets the --slow systems run on (default aeb)")
     r.add_argument("--limit", type=int, help="first N pages of each set (quick runs)")
     r.add_argument("--data", help="benchmark data folder (default $CLEANER_BENCH_DATA or ../shared/bench)")
     r.add_argument(
@@ -22,6 +23,8 @@ def main(argv: list[str] | None = None) -> int:
         default=True,
         help="time the cleaner with 1 and 2 workers (default on)",
     )
+    r.add_argument("--scaling-pages", type=int, default=400, help="pages used for the scaling test (0: all)")
+    r.add_argument("--reuse", action="store_true", help="keep finished worker outputs found in --workdir (resume)")
     r.add_argument("--parallel", type=int, default=1, help="worker processes at once (1 gives the cleanest timings)")
     r.add_argument("--workdir", help="where predictions go (default: a new /tmp folder)")
     r.add_argument("--out", help="results JSON (default bench/results/latest.json)")

@@ -20,6 +20,14 @@ and the deduplication of three-sentence spans across the corpus. Sentences are
 counted with a regex splitter instead of NLTK punkt (within one or two of it on
 ordinary prose). As in C4 the end marks are ASCII only, so CJK lines ending in
 ``。`` are dropped - a weakness of C4 on non-Latin scripts, kept on purpose.
+
+``c4_style_filter`` is the looser variant behind the "C4-style line filter"
+reference figures of ``shared/bench/README.md`` (reproduced within 0.003):
+the closing curly quote ``”`` also counts as a terminal mark, "lorem ipsum" and
+``{`` drop the line rather than the page, and there is no page-level minimum of
+sentences. Strict C4 scores lower on these sets (about 0.80 vs 0.85 bag F1 on
+aeb), mostly because news paragraphs ending in ``”`` are lost and short or
+code-bearing pages are dropped whole.
 """
 
 from __future__ import annotations
@@ -50,8 +58,21 @@ def count_sentences(line: str) -> int:
     return len(_SENTENCE_END.findall(line)) + 1 if line else 0
 
 
-def c4_filter(text: str, *, min_words: int = MIN_WORDS_PER_LINE, min_sentences: int = MIN_NUM_SENTENCES) -> str:
-    """The lines of ``text`` that C4 would keep, joined by newlines ('' if the page is dropped)."""
+STYLE_END_MARKS = (*END_MARKS, "”")
+
+
+def c4_filter(
+    text: str,
+    *,
+    end_marks: tuple[str, ...] = END_MARKS,
+    min_words: int = MIN_WORDS_PER_LINE,
+    min_sentences: int = MIN_NUM_SENTENCES,
+    page_drops: bool = True,
+) -> str:
+    """The lines of ``text`` that C4 would keep, joined by newlines ('' if the page is dropped).
+
+    ``page_drops=False`` turns the page-level "lorem ipsum" and ``{`` rules into line-level ones.
+    """
     kept: list[str] = []
     sentences = 0
     for raw in text.splitlines():
@@ -59,17 +80,21 @@ def c4_filter(text: str, *, min_words: int = MIN_WORDS_PER_LINE, min_sentences: 
         if any(len(w) > MAX_WORD_LENGTH for w in line.split()):
             continue
         line = CITATION.sub("", line)
-        if not line.endswith(END_MARKS) or line.endswith(ELLIPSIS):
+        if not line.endswith(end_marks) or line.endswith(ELLIPSIS):
             continue
         if len(line.split()) < min_words:
             continue
         low = line.lower()
         if "lorem ipsum" in low:
-            return ""
+            if page_drops:
+                return ""
+            continue
         if "javascript" in low:
             continue
         if "{" in line:
-            return ""
+            if page_drops:
+                return ""
+            continue
         if any(p in low for p in POLICY_SUBSTRINGS):
             continue
         sentences += count_sentences(line)
@@ -77,3 +102,8 @@ def c4_filter(text: str, *, min_words: int = MIN_WORDS_PER_LINE, min_sentences: 
     if sentences < min_sentences:
         return ""
     return "\n".join(kept).strip()
+
+
+def c4_style_filter(text: str) -> str:
+    """The looser "C4-style" variant of the benchmark README (see the module docstring)."""
+    return c4_filter(text, end_marks=STYLE_END_MARKS, min_sentences=0, page_drops=False)

@@ -6,7 +6,9 @@ import json
 from pathlib import Path
 from typing import Any
 
-from . import REPO, RESULTS_DIR
+from . import BENCH_DIR, REPO, RESULTS_DIR
+
+BENCH_NOTES = BENCH_DIR / "notes.md"  # hand-written findings, appended to the generated report
 
 SET_TITLES = {
     "aeb": "aeb — article-extraction-benchmark (news and blog articles)",
@@ -169,6 +171,9 @@ def render(result: dict[str, Any]) -> str:
         ref = result.get("reference", {}).get(name)
         L += [f"## {SET_TITLES.get(name, name)}", "", f"{s['n']} pages.", ""]
         L += quality_table(s, ref, name)
+        stamps = [f"`{r['system']}` {r['measured_at']}" for r in _rows(s) if r.get("measured_at")]
+        if stamps:
+            L += ["", "<sub>Rows finished at (UTC): " + ", ".join(stamps) + "</sub>"]
         types = type_table(s)
         if types:
             L += ["", "### Bag F1 by page type", "", *types]
@@ -195,6 +200,9 @@ def render(result: dict[str, Any]) -> str:
                 )
         L.append("")
     L += [REFERENCE_NOTE, "", GATE_DOC]
+    notes = BENCH_NOTES.read_text(encoding="utf-8").strip() if BENCH_NOTES.exists() else ""
+    if notes:
+        L += ["", notes]
     return "\n".join(L).rstrip() + "\n"
 
 
@@ -235,13 +243,15 @@ METHOD = """## What is measured
   encoding detection; `boilerpy3`: `ArticleExtractor`; `newspaper4k`, `goose3` with `--slow` when installed.
   Text-dump peers: `keep-everything` (the whole dump); `c4`: the C4 page-cleaning rules (below); `justext-lines`:
   each non-empty line of the dump wrapped as a `<p>` and given to jusText with the English stoplist.
-- **C4-style filter** (`bench/c4.py`) — the rules of TensorFlow Datasets' `c4_utils.clean_page`: keep lines
-  ending in `. ? ! "` (not `...`) with at least **3** words; strip `[1]`/`[edit]`/`[citation needed]`; drop lines
-  with "javascript" or a policy phrase ("terms of use", "privacy policy", "cookie policy", "uses cookies",
-  "use of cookies", "use cookies") and lines with a word over 1000 characters; drop the whole page if a kept line
-  has "lorem ipsum" or `{`, or if fewer than **5** sentences remain (C4's numbers: 3 words per line, 5 sentences
-  per page). Left out as corpus-level: the bad-words list, English-only language ID, three-sentence dedup.
-  Sentences are counted with a regex, not NLTK punkt."""
+- **C4 filters** (`bench/c4.py`) — `c4` is strict C4, the rules of TensorFlow Datasets' `c4_utils.clean_page`:
+  keep lines ending in `. ? ! "` (not `...`) with at least **3** words; strip `[1]`/`[edit]`/`[citation needed]`;
+  drop lines with "javascript" or a policy phrase ("terms of use", "privacy policy", "cookie policy", "uses
+  cookies", "use of cookies", "use cookies") and lines with a word over 1000 characters; drop the whole page if a
+  kept line has "lorem ipsum" or `{`, or if fewer than **5** sentences remain (C4's numbers: 3 words per line,
+  5 sentences per page). Left out as corpus-level: the bad-words list, English-only language ID,
+  three-sentence dedup. `c4-style` is the looser variant that reproduces the README's "C4-style line filter"
+  figures: `”` also ends a sentence, "lorem ipsum" and `{` drop only their line, no minimum of sentences per
+  page. Strict C4 is the text-mode speed baseline (both run at the same speed). Sentences are counted with a regex, not NLTK punkt."""
 
 META_NOTE = """Pages whose gold lacks a field are left out for that field. Title and author: NFKC, casefold,
 punctuation to spaces, whitespace collapsed, then exact match; date: the same calendar day (`YYYY-MM-DD` found

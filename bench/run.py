@@ -33,7 +33,7 @@ _DAY = re.compile(r"(\d{4})-(\d{2})-(\d{2})")
 REFERENCE: dict[str, dict[str, tuple[float | None, float | None]]] = {
     "aeb": {
         "keep-everything": (0.656, 0.684),
-        "c4": (0.847, 0.844),
+        "c4-style": (0.847, 0.844),
         "justext-lines": (0.691, 0.709),
         "trafilatura": (0.948, 0.952),
         "trafilatura-precision": (0.957, 0.958),
@@ -45,7 +45,7 @@ REFERENCE: dict[str, dict[str, tuple[float | None, float | None]]] = {
     # wcxb-dev: (F1 all pages, F1 articles)
     "wcxb-dev": {
         "keep-everything": (0.701, 0.809),
-        "c4": (0.730, 0.855),
+        "c4-style": (0.730, 0.855),
         "justext-lines": (0.699, 0.847),
         "trafilatura": (0.818, 0.929),
         "readability": (0.703, 0.891),
@@ -175,6 +175,14 @@ def run_jobs(jobs: list[tuple[str, str, list[str], Path]], parallel: int) -> dic
     return results
 
 
+def _reusable(out: Path, n: int) -> bool:
+    """A finished worker output for the same number of pages (``--reuse`` resumes a run)."""
+    try:
+        return bool(out.exists() and json.loads(out.read_text("utf-8")).get("n") == n)
+    except (OSError, ValueError):
+        return False
+
+
 # --- scaling of the cleaner CLI --------------------------------------------------
 
 
@@ -238,7 +246,7 @@ def jobs_scaling(pages: list[Page], workdir: Path) -> dict[str, Any]:
             t0 = time.perf_counter()
             if exe:
                 with open(workdir / f"scaling-{kind}-{jobs}.jsonl", "wb") as fh:
-                    cmd = [str(exe), "clean", str(d), "--format", "jsonl", "--jobs", str(jobs)]
+                    cmd = [str(exe), "clean", str(d), "--format", "jsonl", "--no-site-rules", "-q", "--jobs", str(jobs)]
                     subprocess.run(cmd, stdout=fh, stderr=subprocess.DEVNULL, check=False)
             else:
                 _pool_clean(kind, files, jobs)
@@ -275,6 +283,16 @@ def summarize(set_name: str, pages: list[Page], res: dict[str, Any]) -> dict[str
         "peak_rss_mb": round(res["peak_rss_mb"], 1),
         "input_mb": round(res["bytes"] / 1e6, 2),
     }
+    times = sorted(float(p["cpu_s"]) for p in res["preds"] if "cpu_s" in p)
+    if times:
+        row["speed"]["ms_p50"] = round(1000 * times[len(times) // 2], 1)
+        row["speed"]["ms_p95"] = round(1000 * times[min(len(times) - 1, int(len(times) * 0.95))], 1)
+        row["speed"]["ms_max"] = round(1000 * times[-1], 1)
+        if res["system"].startswith("cleaner"):
+            slow = sorted((p for p in res["preds"] if "cpu_s" in p), key=lambda p: -float(p["cpu_s"]))[:5]
+            row["slowest"] = [{"id": p["id"], "ms": round(1000 * float(p["cpu_s"]), 1)} for p in slow]
+    if res.get("measured_at"):
+        row["measured_at"] = res["measured_at"]
     row["errors"] = len(res["errors"])
     if res["errors"]:
         row["error_examples"] = res["errors"][:3]
@@ -322,12 +340,28 @@ def run(args: Any) -> int:
 
     pages_by_set = {s: load_set(s, data, args.limit) for s in set_names}
     jobs = []
+    reused: list[str] = []
     for set_name, pages in pages_by_set.items():
         for system in systems:
+            if system.slow and set_name not in args.slow_sets.split(","):
+                continue
             if has_input(pages, system.kind):
                 out = workdir / f"{set_name}__{system.name}.json"
+                if args.reuse and _reusable(out, len(pages)):
+                    reused.append(f"{set_name}/{system.name}")
+                    continue
                 jobs.append((set_name, system.name, _worker_cmd(system.name, set_name, data, args.limit, out), out))
+    if reused:
+        print(f"reusing {len(reused)} finished outputs in {workdir}: {', '.join(reused)}", file=sys.stderr)
     raw = run_jobs(jobs, args.parallel)
+    for item in reused:
+        set_name, system_name = item.split("/")
+        path = workdir / f"{set_name}__{system_name}.json"
+        raw[(set_name, system_name)] = json.loads(path.read_text("utf-8"))
+    for (set_name, system_name), res in raw.items():
+        path = workdir / f"{set_name}__{system_name}.json"
+        if "failed" not in res and path.exists():
+            res["measured_at"] = datetime.fromtimestamp(path.stat().st_mtime, UTC).strftime("%H:%M UTC")
 
     sets_out: dict[str, Any] = {}
     for set_name, pages in pages_by_set.items():
@@ -346,7 +380,8 @@ def run(args: Any) -> int:
     if args.jobs_scaling:
         target = next((s for s in ("wcxb-dev", "aeb") if s in pages_by_set), None)
         if target:
-            scaling = {"set": target, **jobs_scaling(pages_by_set[target], workdir)}
+            pages = pages_by_set[target][: args.scaling_pages or None]
+            scaling = {"set": target, **jobs_scaling(pages, workdir)}
 
     result = {
         "date": datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
@@ -358,6 +393,7 @@ def run(args: Any) -> int:
         "sets": sets_out,
         "scaling": scaling,
         "reference": REFERENCE,
+        "reused": reused,
     }
     out_json = Path(args.out) if args.out else RESULTS_DIR / "latest.json"
     out_json.parent.mkdir(parents=True, exist_ok=True)

@@ -185,6 +185,15 @@ def _c4() -> Extract:
     return extract
 
 
+def _c4_style() -> Extract:
+    from .c4 import c4_style_filter
+
+    def extract(data: bytes | str, url: str | None) -> Output:
+        return c4_style_filter(data if isinstance(data, str) else data.decode("utf-8", "replace")), None
+
+    return extract
+
+
 def lines_to_html(text: str) -> str:
     """A text dump as HTML with each non-empty line one <p> (how jusText sees lines)."""
     paras = "\n".join(f"<p>{html_lib.escape(line.strip())}</p>" for line in text.splitlines() if line.strip())
@@ -255,7 +264,8 @@ SYSTEMS: dict[str, System] = {
             _cleaner("text", True),
         ),
         System("keep-everything", "text", "keep every line of the dump", (), _keep_everything),
-        System("c4", "text", "C4-style line filter (bench/c4.py)", (), _c4),
+        System("c4", "text", "C4 page-cleaning rules, strict (bench/c4.py)", (), _c4),
+        System("c4-style", "text", "C4-style line filter, the README's looser variant (bench/c4.py)", (), _c4_style),
         System(
             "justext-lines",
             "text",

@@ -59,9 +59,10 @@ def run_worker(system: str, set_name: str, data_dir: Path | None, limit: int | N
         except Exception as exc:  # a crashing peer scores as empty on that page
             text, meta = "", None
             errors.append({"id": page.id, "error": f"{type(exc).__name__}: {exc}"[:200]})
-        cpu += time.process_time() - c0
+        dt = time.process_time() - c0
+        cpu += dt
         wall += time.perf_counter() - w0
-        preds.append({"id": page.id, "text": text or "", "meta": meta})
+        preds.append({"id": page.id, "text": text or "", "meta": meta, "cpu_s": round(dt, 5)})
     result = {
         "system": system,
         "set": set_name,

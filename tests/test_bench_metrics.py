@@ -14,7 +14,7 @@ if str(REPO) not in sys.path:
     sys.path.insert(0, str(REPO))
 
 from bench import default_data_dir, gate, metrics  # noqa: E402
-from bench.c4 import c4_filter, count_sentences  # noqa: E402
+from bench.c4 import c4_filter, c4_style_filter, count_sentences  # noqa: E402
 from bench.run import field_match, norm_text  # noqa: E402
 from bench.systems import lines_to_html  # noqa: E402
 
@@ -108,6 +108,14 @@ def test_c4_page_rules() -> None:
     assert c4_filter("\n".join(PROSE), min_sentences=0) == "\n".join(PROSE)
 
 
+def test_c4_style_variant_is_looser() -> None:
+    quoted = "“We will be back next year,” the captain told reporters on Sunday.”"
+    assert c4_filter("\n".join([*PROSE[:2], quoted])) == ""  # too few sentences for strict C4
+    assert c4_style_filter("\n".join([*PROSE[:2], quoted])) == "\n".join([*PROSE[:2], quoted])
+    code = "function f() { return 1; }."
+    assert c4_style_filter("\n".join([*PROSE, code])) == "\n".join(PROSE)
+
+
 def test_count_sentences() -> None:
     assert count_sentences("One. Two! Three? Four.") == 4
     assert count_sentences("No end mark") == 1
@@ -154,3 +162,56 @@ def test_gate_ids_are_deterministic() -> None:
     ids = [f"id{i}" for i in range(100)]
     assert gate.gate_ids(ids, 5) == gate.gate_ids(list(reversed(ids)), 5)
     assert len(set(gate.gate_ids(ids, 40))) == 40
+
+
+def test_summarize_and_render_smoke() -> None:
+    from bench.data import Page
+    from bench.report import console_table, render
+    from bench.run import add_ratios, summarize
+
+    pages = [
+        Page("p1", {"id": "p1", "text": "The cat sat.", "page_type": "article", "title": "Cats", "date": "2024-01-02"}),
+        Page("p2", {"id": "p2", "text": "A dog ran far.", "page_type": "forum", "title": "Dogs"}),
+    ]
+
+    def res(system: str, kind: str, texts: list[str]) -> dict[str, object]:
+        preds = [
+            {"id": p.id, "text": t, "meta": {"title": p.gold["title"], "date": None}, "cpu_s": 0.01}
+            for p, t in zip(pages, texts, strict=True)
+        ]
+        return {"system": system, "kind": kind, "n": 2, "bytes": 2000, "cpu_s": 0.02, "wall_s": 0.02}, preds
+
+    rows = {}
+    for system, kind, texts in [
+        ("cleaner-html", "html", ["The cat sat.", ""]),
+        ("trafilatura", "html", ["The cat sat. Menu", "A dog ran far."]),
+    ]:
+        head, preds = res(system, kind, texts)
+        head.update({"setup_s": 0.1, "peak_rss_mb": 50.0, "errors": [], "preds": preds})
+        rows[system] = summarize("x", pages, head)
+    add_ratios(rows)
+    assert rows["cleaner-html"]["F1"] == 0.5
+    assert rows["cleaner-html"]["worst"][0]["id"] == "p2"
+    assert rows["cleaner-html"]["metadata"]["title"]["accuracy"] == 1.0
+    assert rows["trafilatura"]["speed"]["speed_vs_baseline"] == 1.0
+    result = {
+        "date": "2026-01-01 00:00 UTC",
+        "command": "python -m bench run",
+        "limit": None,
+        "duration_s": 60.0,
+        "environment": {
+            "cpu": "cpu",
+            "cores": 2,
+            "python": "3.11",
+            "platform": "linux",
+            "versions": {},
+            "git": {"commit": "abc", "dirty": False},
+        },
+        "skipped": [],
+        "sets": {"x": {"n": 2, "systems": rows}},
+        "scaling": None,
+        "reference": {},
+    }
+    md = render(result)
+    assert "| `cleaner-html` | html |" in md and "Bag F1 by page type" in md and "Metadata accuracy" in md
+    assert "cleaner-html" in console_table(result)
