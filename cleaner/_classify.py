@@ -23,7 +23,6 @@ from dataclasses import dataclass
 from ._features import ends_like_sentence
 from ._lexicon import CategoryPatterns, Lexicon
 from ._model import DROP, KEEP, Block
-from ._scoring import BlockContext, LinearModel, default_model, feature_rows
 
 # --- prose thresholds (jusText-style, in words rather than characters) ---
 GOOD_MIN_WORDS = 10  # a sentence-ending block this long can be body text
@@ -54,6 +53,8 @@ PROSE_CHROME = ("appeal", "subscription", "cookie", "legal")
 # Below this many words of running prose the page is not an article, and the
 # main region is searched with list_score instead (short lines count too).
 LIST_MODE_MAX_PROSE = 80
+LIST_MODE_MAX_PAGE_PROSE = 400  # ...and the whole page has this little,
+LIST_MODE_DOMINANCE = 0.45  # or when the best region holds less than this share of the page's prose
 # A comment thread needs an article before it to be "after the article".
 COMMENTS_MIN_PROSE_BEFORE = 50
 _COMMENT_SECTION = re.compile(
@@ -282,8 +283,8 @@ def block_score(b: Block, klass: str, chrome: Chrome | None) -> float:
     return -SHORT_PENALTY * (2.0 if b.repeats > 1 else 1.0)
 
 
-def _prose_words(blocks: list[Block], classes: list[str], region: tuple[int, int]) -> int:
-    return sum(blocks[i].words for i in range(*region) if classes[i] == "good")
+def _prose_words(blocks: list[Block], classes: list[str], region: tuple[int, int], labels: list[Chrome | None]) -> int:
+    return sum(blocks[i].words for i in range(*region) if classes[i] == "good" and labels[i] is None)
 
 
 def list_score(b: Block, chrome: Chrome | None) -> float:
@@ -330,25 +331,26 @@ def comment_section_start(blocks: list[Block], labels: list[Chrome | None], clas
     return len(blocks)
 
 
-def decide(blocks: list[Block], labels: list[Chrome | None], ctx: BlockContext, model: LinearModel | None) -> None:
+@dataclass(slots=True)
+class BlockContext:
+    """What the passes before the decision found."""
+
+    classes: list[str]  # prose class of every block
+    region: tuple[int, int]  # the main text, [start, end)
+    article_end: int  # index of the comment-thread or footer marker (len(blocks) if none)
+    end_category: str = "comments"
+
+
+def decide(blocks: list[Block], labels: list[Chrome | None], ctx: BlockContext) -> None:
     start, end = ctx.region
-    rows = feature_rows(blocks, ctx) if model is not None else None
     for i, b in enumerate(blocks):
         if b.decision is not None:
             continue
         chrome, klass = labels[i], ctx.classes[i]
         if chrome is not None:
             b.drop(chrome.category, chrome.rule)
-        elif i >= ctx.comments_from:
-            b.drop("comments", "generic:after-article-end")
-        elif rows is not None and model is not None:
-            p = model.probability(rows[i])
-            if p >= model.threshold:
-                b.keep("body", f"generic:model:p={p:.2f}")
-            elif start <= i < end:
-                b.drop("repeated" if b.repeats > 1 else "boilerplate", f"generic:model:p={p:.2f}")
-            else:
-                b.drop("boilerplate", f"generic:outside-main-text:p={p:.2f}")
+        elif i >= ctx.article_end:
+            b.drop(ctx.end_category, f"generic:{ctx.end_category}:after-article-end")
         elif not start <= i < end:
             b.drop("boilerplate", "generic:outside-main-text")
         elif klass in ("good", "near"):
@@ -370,17 +372,23 @@ def analyse(
     if use_region:
         scores = [block_score(b, k, c) for b, k, c in zip(blocks, classes, labels, strict=True)]
         region = find_main_region(scores[:comments_from])
-        if _prose_words(blocks, classes, region) < LIST_MODE_MAX_PROSE:
+        region_prose = _prose_words(blocks, classes, region, labels)
+        small = (
+            region_prose < LIST_MODE_MAX_PROSE
+            and _prose_words(blocks, classes, (0, len(blocks)), labels) < LIST_MODE_MAX_PAGE_PROSE
+        )
+        scattered = region_prose < LIST_MODE_DOMINANCE * _prose_words(blocks, classes, (0, comments_from), labels)
+        if small or scattered:
             # no article here: a product grid, a listing, a service page
             scores = [list_score(b, c) for b, c in zip(blocks, labels, strict=True)]
             region = find_main_region(scores[:comments_from])
     else:
         region = (0, len(blocks))
-    chrome = [c.category if c else None for c in labels]
-    return labels, BlockContext(classes=classes, chrome=chrome, region=region, comments_from=comments_from)
+    end_category = "footer" if comments_from < len(blocks) and _FOOTER.match(blocks[comments_from].text) else "comments"
+    return labels, BlockContext(classes=classes, region=region, article_end=comments_from, end_category=end_category)
 
 
 def classify(blocks: list[Block], matcher: ChromeMatcher, has_stopwords: bool, use_region: bool = True) -> None:
     """Decide every block that site rules left undecided."""
     labels, ctx = analyse(blocks, matcher, has_stopwords, use_region)
-    decide(blocks, labels, ctx, default_model() if use_region else None)
+    decide(blocks, labels, ctx)
