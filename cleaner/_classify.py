@@ -18,7 +18,7 @@ Blocks already decided by site rules are left alone and count as prose
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from ._features import ends_like_sentence
 from ._lexicon import CategoryPatterns, Lexicon
@@ -55,12 +55,15 @@ PROSE_CHROME = ("appeal", "subscription", "cookie", "legal")
 LIST_MODE_MAX_PROSE = 80
 LIST_MODE_MAX_PAGE_PROSE = 400  # ...and the whole page has this little,
 LIST_MODE_DOMINANCE = 0.45  # or when the best region holds less than this share of the page's prose
+# Other content runs scoring at least this share of the main one are kept too
+# (the answers below a question, the posts of a thread, a second article part).
+SECONDARY_SHARE = 0.25
 # A comment thread needs an article before it to be "after the article".
 COMMENTS_MIN_PROSE_BEFORE = 50
 _COMMENT_SECTION = re.compile(
     r"[\[(]?\s*(\d+\s+)?((top|most|all|latest|newest|oldest|best|recent|reader|readers'?|user)\s+(rated\s+)?)?"
     r"(comments|responses|replies|reactions|discussion|conversation)(\s*\(\d+\))?\s*[\])]?\s*:?$"
-    r"|(leave|post|add|write|join|submit) (a|the|your) (comment|reply|conversation|discussion)"
+    r"|(leave|post|write|join|submit) (a|the|your) (comment|reply|conversation|discussion)"
     r"|\d+ (comments?|responses?|replies|thoughts) (on|to)\b|comments are closed|what do you think\??$",
     re.IGNORECASE,
 )
@@ -314,6 +317,22 @@ def find_main_region(scores: list[float]) -> tuple[int, int]:
     return best_start, best_end
 
 
+def secondary_regions(scores: list[float], main: tuple[int, int], share: float) -> list[tuple[int, int]]:
+    """Other runs scoring at least ``share`` of the main run (forum posts, Q&A answers)."""
+    best = sum(scores[main[0] : main[1]])
+    found: list[tuple[int, int]] = []
+    todo = [(0, main[0]), (main[1], len(scores))]
+    while todo:
+        lo, hi = todo.pop()
+        if hi - lo <= 0:
+            continue
+        s, e = find_main_region(scores[lo:hi])
+        if e > s and sum(scores[lo + s : lo + e]) >= share * best:
+            found.append((lo + s, lo + e))
+            todo += [(lo, lo + s), (lo + e, hi)]
+    return sorted(found)
+
+
 def comment_section_start(blocks: list[Block], labels: list[Chrome | None], classes: list[str]) -> int:
     """Index of the heading that opens a comment thread after the article.
 
@@ -339,10 +358,13 @@ class BlockContext:
     region: tuple[int, int]  # the main text, [start, end)
     article_end: int  # index of the comment-thread or footer marker (len(blocks) if none)
     end_category: str = "comments"
+    extra: list[tuple[int, int]] = field(default_factory=list)  # secondary content runs
 
 
 def decide(blocks: list[Block], labels: list[Chrome | None], ctx: BlockContext) -> None:
-    start, end = ctx.region
+    inside = [False] * len(blocks)
+    for lo, hi in [ctx.region, *ctx.extra]:
+        inside[lo:hi] = [True] * (hi - lo)
     for i, b in enumerate(blocks):
         if b.decision is not None:
             continue
@@ -351,7 +373,7 @@ def decide(blocks: list[Block], labels: list[Chrome | None], ctx: BlockContext) 
             b.drop(chrome.category, chrome.rule)
         elif i >= ctx.article_end:
             b.drop(ctx.end_category, f"generic:{ctx.end_category}:after-article-end")
-        elif not start <= i < end:
+        elif not inside[i]:
             b.drop("boilerplate", "generic:outside-main-text")
         elif klass in ("good", "near"):
             b.keep("body", f"generic:prose:{klass}")
@@ -382,10 +404,14 @@ def analyse(
             # no article here: a product grid, a listing, a service page
             scores = [list_score(b, c) for b, c in zip(blocks, labels, strict=True)]
             region = find_main_region(scores[:comments_from])
+        extra = secondary_regions(scores[:comments_from], region, SECONDARY_SHARE)
     else:
         region = (0, len(blocks))
+        extra = []
     end_category = "footer" if comments_from < len(blocks) and _FOOTER.match(blocks[comments_from].text) else "comments"
-    return labels, BlockContext(classes=classes, region=region, article_end=comments_from, end_category=end_category)
+    return labels, BlockContext(
+        classes=classes, region=region, article_end=comments_from, end_category=end_category, extra=extra
+    )
 
 
 def classify(blocks: list[Block], matcher: ChromeMatcher, has_stopwords: bool, use_region: bool = True) -> None:

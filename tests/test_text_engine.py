@@ -122,3 +122,15 @@ def test_comment_thread_after_the_article_is_dropped() -> None:
 def test_other_languages_are_detected() -> None:
     de = " ".join(["Die Regierung hat am Montag beschlossen, dass die neue Brücke im Frühjahr eröffnet wird."] * 3)
     assert GENERIC.clean(de).metadata.language == "de"
+
+
+def test_answers_below_a_question_are_kept() -> None:
+    question = "How do I back up my whole system before upgrading, including the boot loader and settings?"
+    answer = (
+        "The simplest way is to make a full disk image with a tool that copies every block, then keep it on "
+        "an external drive; restoring it brings back the boot loader and all of your settings exactly."
+    )
+    meta = "\n".join(["asked Oct 16, 2010 at 21:58", "3,483 6 31 28", "Share", "Improve this question", "Follow"])
+    page = f"Questions\nTags\nUsers\n\n{question}\n\n{meta}\n\n2 Answers\n\n{meta}\n\n{answer}\n\n{meta}\n"
+    text = GENERIC.clean(page).text
+    assert question in text and answer in text
