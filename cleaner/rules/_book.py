@@ -4,7 +4,7 @@ Sources, highest precedence first (documented in rules/README.md):
 
 1. folders passed as ``rules_dirs`` / ``--rules DIR`` (in the order given);
 2. folders in the ``CLEANER_RULES`` environment variable (``os.pathsep``-separated);
-3. the rules bundled with the package (``cleaner/data/rules``).
+3. the rules bundled with the package (the top-level ``rules/`` folder).
 
 A site name defined by a higher source hides the same name below it, and a
 host claimed by a higher source is not taken over by a lower one.
@@ -56,7 +56,8 @@ class LoadReport:
 
 
 def bundled_dir() -> Path:
-    return Path(str(resources.files("cleaner").joinpath("data", "rules")))
+    # top-level rules/ in a checkout, installed as the package cleaner._bundled_rules
+    return Path(str(resources.files("cleaner._bundled_rules")))
 
 
 def sources(dirs: Sequence[str | Path] = (), *, env: bool = True, bundled: bool = True) -> list[Source]:
