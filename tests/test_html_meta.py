@@ -1,0 +1,99 @@
+"""HTML metadata helpers: site-name stripping, author markup, declared dates, merging."""
+
+from __future__ import annotations
+
+import pytest
+
+from cleaner._model import Metadata
+from cleaner.html._meta import html_metadata, merge, page_language, strip_site_name
+from cleaner.html._parse import parse_markup
+
+
+@pytest.mark.parametrize(
+    ("title", "site", "domain", "expected"),
+    [
+        ("Flood gates opened | Riverside Gazette", "Riverside Gazette", "gazette.example", "Flood gates opened"),
+        ("Riverside Gazette - Flood gates opened", "Riverside Gazette", None, "Flood gates opened"),
+        ("Flood gates opened – GAZETTE", None, "gazette.example", "Flood gates opened"),
+        # a separator inside the headline, no site name: untouched
+        (
+            "Paris - Berlin: the night train returns",
+            "Rail News",
+            "railnews.example",
+            "Paris - Berlin: the night train returns",
+        ),
+        ("Just a headline", "Site", "site.example", "Just a headline"),
+        ("Site | Site", "Site", None, "Site | Site"),
+    ],
+)
+def test_strip_site_name(title: str, site: str | None, domain: str | None, expected: str) -> None:
+    assert strip_site_name(title, site, domain) == expected
+
+
+def meta_of(head: str, body: str = "") -> Metadata:
+    parsed = parse_markup(f"<html lang='de-AT'><head>{head}</head><body>{body}</body></html>")
+    assert parsed is not None
+    return html_metadata(parsed.root, "https://www.example.co.uk/a/b")
+
+
+@pytest.mark.parametrize(
+    ("body", "author"),
+    [
+        ('<article><span class="author-name">Jane Marsh</span><p>x</p></article>', "Jane Marsh"),
+        ('<div class="byline">By <a rel="author" href="/j">Jane Marsh</a></div>', "Jane Marsh"),
+        ('<div class="byline">By<span>Jane Marsh</span></div>', "Jane Marsh"),
+        # a commenter's name is not the author
+        ('<div id="comments"><span class="author">Troll Person</span></div>', None),
+        # a date label inside the byline box is not a name
+        ('<div class="page-byline">Last Updated: 2025-02-22</div>', None),
+    ],
+)
+def test_author_from_markup(body: str, author: str | None) -> None:
+    assert meta_of("<title>T</title>", body).author == author
+
+
+def test_meta_tag_author_wins_over_markup() -> None:
+    meta = meta_of('<meta name="author" content="Tom Reed">', '<span class="author-name">Jane Marsh</span>')
+    assert meta.author == "Tom Reed"
+
+
+@pytest.mark.parametrize(
+    "head",
+    [
+        '<meta property="article:published_time" content="2024-04-18T09:30:00Z">',
+        '<script type="application/ld+json">{"@type": "NewsArticle", "datePublished": "2024-04-18T09:30:00+02:00"}</script>',
+    ],
+)
+def test_declared_publication_date(head: str) -> None:
+    assert meta_of(head).date == "2024-04-18"
+
+
+def test_future_dates_are_ignored() -> None:
+    assert meta_of('<meta property="article:published_time" content="2999-01-01">').date is None
+
+
+def test_language_domain_and_site() -> None:
+    meta = meta_of('<meta property="og:site_name" content="Example News"><title>A headline here | Example News</title>')
+    assert meta.language == "de"
+    assert meta.domain == "example.co.uk"
+    assert meta.site == "Example News"
+    assert meta.title == "A headline here"
+
+
+@pytest.mark.parametrize(("lang", "expected"), [("en-US", "en"), ("PT_br", "pt"), ("", None), ("12", None)])
+def test_page_language(lang: str, expected: str | None) -> None:
+    parsed = parse_markup(f"<html lang='{lang}'><body><p>x</p></body></html>")
+    assert parsed is not None
+    assert page_language(parsed.root) == expected
+
+
+def test_merge_prefers_html_and_fills_gaps() -> None:
+    html_meta = Metadata(title="From HTML", author=None, date="2024-01-02")
+    text_meta = Metadata(title="From text", author="Text Author", date="2023-01-01", description="Standfirst")
+    merged = merge(html_meta, text_meta)
+    assert (merged.title, merged.author, merged.date, merged.description) == (
+        "From HTML",
+        "Text Author",
+        "2024-01-02",
+        "Standfirst",
+    )
