@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from functools import lru_cache
 
 from ._lexicon import Lexicon
 from ._model import Block
@@ -25,6 +26,9 @@ CJK_CHARS_PER_WORD = 2
 LANGUAGE_MIN_SHARE = 0.08
 LANGUAGE_SAMPLE_TOKENS = 3000
 
+# Memo of short lines' tokens: entries, and the longest line worth memoising.
+MEMO_SIZE = 100_000
+MEMO_MAX_CHARS = 200
 # Blocks longer than this are measured on a prefix of this many characters.
 FEATURE_SAMPLE_CHARS = 20_000
 
@@ -33,11 +37,21 @@ TERMINAL = tuple('.!?。！？…"”’»)」』:;')
 
 def count_words(text: str) -> tuple[list[str], int]:
     """Lower-cased word tokens and the length in word units (CJK: by characters)."""
+    if len(text) <= MEMO_MAX_CHARS:
+        return _count_words_memo(text)
+    return _count_words(text)
+
+
+def _count_words(text: str) -> tuple[list[str], int]:
     tokens = WORD.findall(text.lower())
     if text.isascii():
         return tokens, len(tokens)
     cjk = len(_CJK.findall(text))
     return tokens, max(len(tokens), cjk // CJK_CHARS_PER_WORD) if cjk else len(tokens)
+
+
+# Short lines (menus, buttons, widget labels) recur across a site's pages.
+_count_words_memo = lru_cache(maxsize=MEMO_SIZE)(_count_words)
 
 
 def _script_language(texts: list[str]) -> str | None:
