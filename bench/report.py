@@ -52,7 +52,7 @@ def console_table(result: dict[str, Any]) -> str:
 
 def quality_table(set_out: dict[str, Any], ref: dict[str, Any] | None, set_name: str) -> list[str]:
     show_ref = bool(ref)
-    head = "| system | input | P | R | F1 | shingle P | shingle R | shingle F1 | pages/s/core | MB/s | speed vs base | peak RSS MB | errors |"
+    head = "| system | input | P | R | F1 | shingle P | shingle R | shingle F1 | pages/s/core | MB/s | speed vs base | peak RSS MB (added) | errors |"
     sep = "|---|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|"
     if show_ref:
         head += " README ref |"
@@ -73,7 +73,7 @@ def quality_table(set_out: dict[str, Any], ref: dict[str, Any] | None, set_name:
             _f(sp["pages_per_s_core"], 1),
             _f(sp["mb_per_s"], 2),
             base,
-            _f(sp["peak_rss_mb"], 0),
+            f"{_f(sp['peak_rss_mb'], 0)} ({_f(sp.get('rss_added_mb'), 0)})",
             str(r["errors"]),
         ]
         if show_ref and ref is not None:
@@ -159,7 +159,8 @@ def render(result: dict[str, Any]) -> str:
         f"- **date**: {result['date']}; run took {result['duration_s'] / 60:.1f} min",
         f"- **command**: `{result['command']}`"
         + (f" (first {result['limit']} pages per set)" if result["limit"] else ""),
-        f"- **machine**: {env['cpu']}, {env['cores']} cores; Python {env['python']}; {env['platform']}",
+        f"- **machine**: {env['cpu']}, {env['cores']} cores; Python {env['python']}; {env['platform']}; "
+        f"1-min load average at the end of the run: {env.get('load_at_end', '–')}",
         f"- **cleaner**: {env['versions'].get('cleaner')} at commit `{env['git']['commit']}`"
         + (" (with uncommitted changes under cleaner/)" if env["git"]["dirty"] else ""),
         f"- **versions**: {versions}",
@@ -196,7 +197,7 @@ def render(result: dict[str, Any]) -> str:
             if row:
                 L.append(
                     f"| {kind} | {row['pages']} | {row['mb']} | {row['jobs1_s']} | {row['jobs1_pages_per_s']} | "
-                    f"{row['jobs2_s']} | {row['jobs2_pages_per_s']} | {row['speedup']}× |"
+                    f"{row['jobs2_s']} | {row['jobs2_pages_per_s']} | {row['speedup']}× | {row.get('load_before', '–')} |"
                 )
         L.append("")
     L += [REFERENCE_NOTE, "", GATE_DOC]
@@ -231,8 +232,10 @@ METHOD = """## What is measured
   threaded, so per core; CPU time keeps other load on the machine out); *MB/s* is uncompressed input MB per CPU
   second; *speed vs base* divides pages/s by that of trafilatura (HTML rows) or of the C4-style filter (text
   rows) on the same set in the same run, so machine noise largely cancels. Start-up (imports, building the
-  extractor) is not counted. *Peak RSS* is the worker process's maximum resident set (interpreter, the system's
-  libraries, one page at a time).
+  extractor) is not counted. *Peak RSS* is the worker process's maximum resident set (VmHWM); it includes the
+  harness (the set's gold and all predictions are held in memory, which is why even `keep-everything` shows
+  about 150 MB on wcxb-dev); *(added)* is the peak minus the worker's footprint after loading the gold, i.e.
+  the system's libraries, its state and its outputs.
 - **Systems** — `cleaner-html` / `cleaner-text`: `cleaner.Cleaner(mode=..., site_rules=False)`, the generic
   engine; `-rules` rows: `site_rules=True` (bundled site rules). Peers run with default settings:
   `trafilatura.extract(html, url=url)`; `-precision`: `favor_precision=True`; `trafilatura-metadata`:

@@ -132,6 +132,7 @@ def environment(systems: Iterable[System]) -> dict[str, Any]:
         "cores": os.cpu_count(),
         "python": platform.python_version(),
         "platform": platform.platform(),
+        "load_at_end": _load(),
         "versions": {d: version_of(d) for d in dists},
         "git": git_state(),
     }
@@ -173,6 +174,14 @@ def run_jobs(jobs: list[tuple[str, str, list[str], Path]], parallel: int) -> dic
                 print(f"  {set_name:9} {system:24} FAILED\n{err[-2000:]}", file=sys.stderr, flush=True)
                 results[(set_name, system)] = {"failed": err[-2000:]}
     return results
+
+
+def _load() -> float | None:
+    """1-minute load average: other work on the machine skews wall-time scaling."""
+    try:
+        return round(os.getloadavg()[0], 2)
+    except OSError:
+        return None
 
 
 def _reusable(out: Path, n: int) -> bool:
@@ -241,7 +250,7 @@ def jobs_scaling(pages: list[Page], workdir: Path) -> dict[str, Any]:
             nbytes += len(raw)
             (d / f"{p.id}.{'txt' if kind == 'text' else 'html'}").write_bytes(raw)
         files = sorted(str(f) for f in d.iterdir())
-        row: dict[str, Any] = {"pages": len(files), "mb": round(nbytes / 1e6, 2)}
+        row: dict[str, Any] = {"pages": len(files), "mb": round(nbytes / 1e6, 2), "load_before": _load()}
         for jobs in (1, 2):
             t0 = time.perf_counter()
             if exe:
@@ -281,6 +290,8 @@ def summarize(set_name: str, pages: list[Page], res: dict[str, Any]) -> dict[str
         "wall_s": round(res["wall_s"], 2),
         "setup_s": round(res["setup_s"], 2),
         "peak_rss_mb": round(res["peak_rss_mb"], 1),
+        # above the worker's footprint after loading the set's gold (harness overhead excluded)
+        "rss_added_mb": round(res["peak_rss_mb"] - res.get("rss_start_mb", 0.0), 1),
         "input_mb": round(res["bytes"] / 1e6, 2),
     }
     times = sorted(float(p["cpu_s"]) for p in res["preds"] if "cpu_s" in p)
