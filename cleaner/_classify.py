@@ -20,6 +20,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+import re2
+
 from ._features import ends_like_sentence
 from ._lexicon import CategoryPatterns, Lexicon
 from ._model import DROP, KEEP, Block
@@ -97,7 +99,8 @@ class ChromeMatcher:
         self.end = self._combine(lexicon.categories, "end", "{p}")
         self.contains = self._combine(lexicon.categories, "contains", "{p}")
         phrases = sorted({p for c in lexicon.categories for p in c.phrases}, key=len, reverse=True)
-        self.phrase = re.compile("|".join(re.escape(p) for p in phrases)) if phrases else None
+        # a plain alternation of literals: RE2's automaton scans it ~3x faster than re
+        self.phrase = re2.compile("|".join(re2.escape(p) for p in phrases)) if phrases else None
         self.line_max_words = max((c.max_words for c in lexicon.categories if c.line or c.start), default=0)
         self.contains_max_words = max((c.contains_max_words for c in lexicon.categories if c.contains), default=0)
         self._memo: dict[str, Chrome | None] = {}
