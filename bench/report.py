@@ -156,7 +156,8 @@ def render(result: dict[str, Any]) -> str:
         "How well and how fast cleaner strips boilerplate, next to the usual peers, measured on the same pages in "
         "the same run. Regenerate with `make bench` (or `.venv/bin/python -m bench run`); numbers below are from:",
         "",
-        f"- **date**: {result['date']}; run took {result['duration_s'] / 60:.1f} min",
+        f"- **date**: {result['date']}; this invocation took {result['duration_s'] / 60:.1f} min"
+        + (" (scoring and scaling; the workers' outputs were reused, see below)" if result.get("reused") else ""),
         f"- **command**: `{result['command']}`"
         + (f" (first {result['limit']} pages per set)" if result["limit"] else ""),
         f"- **machine**: {env['cpu']}, {env['cores']} cores; Python {env['python']}; {env['platform']}; "
@@ -165,6 +166,20 @@ def render(result: dict[str, Any]) -> str:
         + (" (with uncommitted changes under cleaner/)" if env["git"]["dirty"] else ""),
         f"- **versions**: {versions}",
     ]
+    cpu = {
+        name: sum(r["speed"]["cpu_s"] for r in st["systems"].values() if "speed" in r)
+        for name, st in result["sets"].items()
+    }
+    L.append(
+        "- **extraction CPU time, all systems**: "
+        + ", ".join(f"{name} {v / 60:.1f} min" for name, v in cpu.items())
+        + " (time inside the extraction calls, one core)"
+    )
+    if result.get("reused"):
+        L.append(
+            f"- **resumed run**: {len(result['reused'])} worker outputs were reused from earlier invocations "
+            "(`--reuse`); each table gives the time every row finished"
+        )
     if result.get("skipped"):
         L.append(f"- **skipped (not installed)**: {', '.join(result['skipped'])}")
     L += ["", METHOD, ""]
@@ -230,7 +245,7 @@ METHOD = """## What is measured
 - **Speed** — each system runs over each set in a fresh `python -m bench worker` process, one after the
   other. *pages/s/core* is pages divided by the process CPU time spent inside the extraction calls (single
   threaded, so per core; CPU time keeps other load on the machine out); *MB/s* is uncompressed input MB per CPU
-  second; *speed vs base* divides pages/s by that of trafilatura (HTML rows) or of the C4-style filter (text
+  second; *speed vs base* divides pages/s by that of trafilatura (HTML rows) or of the strict C4 filter `c4` (text
   rows) on the same set in the same run, so machine noise largely cancels. Start-up (imports, building the
   extractor) is not counted. *Peak RSS* is the worker process's maximum resident set (VmHWM); it includes the
   harness (the set's gold and all predictions are held in memory, which is why even `keep-everything` shows
