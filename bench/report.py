@@ -300,6 +300,8 @@ subset and fails when quality drops:
   every floor that sits below measured − 0.01 and never lowers one; lowering needs
   `python -m bench floors --update --allow-lower --note "why"`, which writes the old value, the new one, the
   date and the note into the `[[history]]` table of `floors.toml`. The test also compares the floors with the
-  committed ones (`git show HEAD:bench/floors.toml`) and fails when a floor went down without a matching
-  history entry, so a lowered floor is always a visible, explained change in review.
+  committed ones (`git show HEAD:bench/floors.toml`; set `CLEANER_FLOORS_BASE=origin/main` in CI to compare
+  with the target branch instead) and fails when a floor went down without a matching history entry, so a
+  lowered floor is always a visible, explained change in review. A per-check margin in `[margins]` can pin a
+  check exactly: `seeds-text-rules` has margin 0, so the seeds with site rules must stay at 1.000.
 - The gate takes a few seconds; it is a tripwire, not a measurement: use `python -m bench run` for numbers."""

@@ -7,6 +7,7 @@ fixtures/gate/manifest.json. Floors: bench/floors.toml (see docs/benchmarks.md,
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -62,9 +63,12 @@ def test_quality_at_or_above_floor(key: str) -> None:
 
 
 def _committed_floors() -> dict[str, Any] | None:
+    # HEAD catches a floor lowered in the working tree; CI should set CLEANER_FLOORS_BASE to the target
+    # branch (e.g. origin/main) so that a lowering inside the tested commit itself is caught too.
+    base = os.environ.get("CLEANER_FLOORS_BASE", "HEAD")
     try:
         r = subprocess.run(
-            ["git", "show", "HEAD:bench/floors.toml"], cwd=REPO, capture_output=True, text=True, check=False
+            ["git", "show", f"{base}:bench/floors.toml"], cwd=REPO, capture_output=True, text=True, check=False
         )
     except OSError:
         return None
