@@ -188,22 +188,23 @@ def _declared_date(root: html.HtmlElement, today: str) -> str | None:
 
 
 def _date(root: html.HtmlElement, url: str | None) -> str | None:
-    """htmldate's quick search, then dates declared in markup, then htmldate's extensive search.
-
-    The extensive search feeds every date-like string to dateparser, which is
-    slow, so it only runs on pages where the cheaper steps find nothing.
-    """
+    """htmldate with its extensive search (as trafilatura runs it), then dates declared in markup."""
     from htmldate import find_date
 
     today = datetime.now().astimezone().strftime("%Y-%m-%d")
-    found = find_date(root, url=url, original_date=True, extensive_search=False, max_date=today)
+    found = find_date(root, url=url, original_date=True, extensive_search=True, max_date=today)
     if isinstance(found, str):
         return found
-    declared = _declared_date(root, today)
-    if declared:
-        return declared
-    found = find_date(root, url=url, original_date=True, extensive_search=True, max_date=today)
-    return found if isinstance(found, str) else None
+    return _declared_date(root, today)
+
+
+def _trafilatura_author(root: html.HtmlElement) -> str | None:
+    """trafilatura's own author search (a pruned deep copy, many XPaths): the last resort."""
+    from trafilatura.metadata import extract_author
+
+    author = _clean(extract_author(root))
+    # the same sanity filter as our own markup search ("Last Updated" is a label, not a name)
+    return None if author is None or _NOT_A_NAME.search(author) else author
 
 
 def _trafilatura_doc(root: html.HtmlElement, url: str | None) -> Any:
@@ -241,7 +242,7 @@ def html_metadata(root: html.HtmlElement, url: str | None) -> Metadata:
         meta.domain = domain_of(meta.url)
     title = _clean(doc.title)
     meta.title = strip_site_name(title, meta.site, meta.domain) if title else None
-    meta.author = _clean(doc.author) or _author_from_markup(root)
+    meta.author = _clean(doc.author) or _author_from_markup(root) or _trafilatura_author(root)
     meta.description = _clean(doc.description)
     meta.categories = _clean_list(doc.categories)
     meta.tags = _clean_list(doc.tags)
