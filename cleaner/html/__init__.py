@@ -56,7 +56,7 @@ def clean_html(cleaner: Cleaner, markup: str, *, url: str | None, site: str | No
     # on a pathological page only <head> is searched: htmldate alone would take seconds
     html_meta = html_metadata(head_only(root) if parsed.too_large else root, url)
     if parsed.too_large:
-        return _finish(_fallback(cleaner, parsed, url, rules, "too-large"), html_meta)
+        return _finish(_fallback(cleaner, parsed, url, rules, "too-large"), html_meta, rules, root)
     body = _extract_body(root, url)
     result = _from_extraction(cleaner, body, url, rules)
     words = _kept_words(result)
@@ -64,7 +64,7 @@ def clean_html(cleaner: Cleaner, markup: str, *, url: str | None, site: str | No
         alt = _fallback(cleaner, parsed, url, rules, "short-extraction" if result.blocks else "no-extraction")
         if not words or _kept_words(alt) >= FALLBACK_GAIN * max(words, 1):
             result = alt
-    return _finish(result, html_meta)
+    return _finish(result, html_meta, rules, root)
 
 
 def _extract_body(root: Any, url: str | None) -> Any:
@@ -102,8 +102,11 @@ def _kept_words(result: Result) -> int:
     return sum(b.words for b in result.blocks if b.kept)
 
 
-def _finish(result: Result, html_meta: Metadata) -> Result:
+def _finish(result: Result, html_meta: Metadata, rules: SiteRules | None = None, root: Any = None) -> Result:
     result.metadata = merge(html_meta, result.metadata)
+    if rules is not None:
+        # site rules have the last word, with their XPaths run on this same tree
+        rules.apply_metadata(result.blocks, result.metadata, root)
     if not result.text and result.status != STATUS_EMPTY:
         result.status = STATUS_EMPTY
     return result
