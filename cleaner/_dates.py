@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from datetime import date
 
 MONTHS = {
     "jan": 1, "january": 1, "feb": 2, "february": 2, "mar": 3, "march": 3, "apr": 4, "april": 4,
@@ -31,7 +32,8 @@ def find_date(text: str) -> str | None:
             month = MONTHS.get(parts["mon"].lower().rstrip(".")) if parts.get("mon") else int(parts["m"])
             if month is None:
                 continue
-            year, day = int(parts["y"]), int(parts["d"])
-            if 1 <= month <= 12 and 1 <= day <= 31:
-                return f"{year:04d}-{month:02d}-{day:02d}"
+            try:
+                return date(int(parts["y"]), month, int(parts["d"])).isoformat()
+            except ValueError:
+                continue  # February 30th and friends
     return None

@@ -1,0 +1,55 @@
+"""Metadata from plain text: dates in the forms pages print them, bylines, domains."""
+
+from __future__ import annotations
+
+import pytest
+
+from cleaner import Cleaner
+from cleaner._dates import find_date
+from cleaner._metadata import domain_of
+
+GENERIC = Cleaner(mode="text", site_rules=False)
+BODY = "\n\n".join(
+    f"The council said on Monday that bridge number {i} would reopen next spring after a long repair." for i in range(4)
+)
+
+
+@pytest.mark.parametrize(
+    ("line", "iso"),
+    [
+        ("Updated: January 13, 2022, 9:14 AM", "2022-01-13"),
+        ("Published January 12th, 2022 - 09:51 GMT", "2022-01-12"),
+        ("date 2022-01-13 5h ago", "2022-01-13"),
+        ("Thursday, Jan. 13, 2022", "2022-01-13"),
+        ("13 January 2022", "2022-01-13"),
+        ("Posted 2019/11/20", "2019-11-20"),
+        ("20.11.2019", "2019-11-20"),
+        ("no date here, just 12 words", None),
+        ("February 30th, 2022", None),
+        ("2022-13-01", None),
+    ],
+)
+def test_find_date(line: str, iso: str | None) -> None:
+    assert find_date(line) == iso
+
+
+def test_byline_gives_the_author() -> None:
+    page = f"Home\n\nCouncil reopens the old bridge\n\nBy Jane Doe, Staff Reporter | March 3, 2021\n\n{BODY}\n"
+    meta = GENERIC.clean(page).metadata
+    assert meta.author == "Jane Doe"
+    assert meta.date == "2021-03-03"
+    assert meta.title == "Council reopens the old bridge"
+
+
+@pytest.mark.parametrize(
+    ("url", "domain"),
+    [
+        ("https://www.news24.com/x", "news24.com"),
+        ("https://edition.cnn.com/a/b", "cnn.com"),
+        ("http://www.bbc.co.uk/news", "bbc.co.uk"),
+        ("example.org/page", "example.org"),
+        (None, None),
+    ],
+)
+def test_domain_of(url: str | None, domain: str | None) -> None:
+    assert domain_of(url) == domain
