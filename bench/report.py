@@ -204,8 +204,8 @@ def render(result: dict[str, Any]) -> str:
     if sc:
         L += ["## Scaling: 1 vs 2 workers", "", f"Method: {sc['method']}; pages of `{sc['set']}`; wall time.", ""]
         L += [
-            "| input | pages | MB | --jobs 1 (s) | pages/s | --jobs 2 (s) | pages/s | speedup |",
-            "|---|--:|--:|--:|--:|--:|--:|--:|",
+            "| input | pages | MB | --jobs 1 (s) | pages/s | --jobs 2 (s) | pages/s | speedup | load before |",
+            "|---|--:|--:|--:|--:|--:|--:|--:|--:|",
         ]
         for kind in ("text", "html"):
             row = sc.get(kind)
