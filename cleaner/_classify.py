@@ -95,7 +95,7 @@ class ChromeMatcher:
     def __init__(self, lexicon: Lexicon) -> None:
         self.categories = {c.name: c for c in lexicon.categories}
         self.line = self._combine(lexicon.categories, "line", "{p}")
-        self.line_set, self.line_names = self._line_set(lexicon.categories)
+        self.sets = self._pattern_sets(lexicon.categories)
         self.start = self._combine(lexicon.categories, "start", "{p}")
         self.end = self._combine(lexicon.categories, "end", "{p}")
         self.contains = self._combine(lexicon.categories, "contains", "{p}")
@@ -111,34 +111,47 @@ class ChromeMatcher:
                 self.phrase_owner.setdefault(p, []).append(c)
 
     @staticmethod
-    def _line_set(cats: list[CategoryPatterns]) -> tuple[re2.Set | None, list[str]]:
-        """All whole-line patterns in one RE2 set: one automaton pass per line, ~3x faster.
+    def _pattern_sets(cats: list[CategoryPatterns]) -> list[tuple[str, re2.Set, list[str]]] | None:
+        """Each kind of pattern (line, start, end, contains) as one RE2 set.
 
-        None (and the combined ``re`` pattern is used) if a lexicon pattern is
-        beyond RE2's syntax.
+        One automaton pass per block instead of trying alternatives one by one
+        (about 3x faster). None - and the combined ``re`` patterns are used -
+        if a lexicon pattern is beyond RE2's syntax.
         """
         options = re2.Options()
         options.case_sensitive = False
-        line_set = re2.Set.FullMatchSet(options)
-        names = []
+        makers = {
+            "line": re2.Set.FullMatchSet,
+            "start": re2.Set.MatchSet,
+            "end": re2.Set.SearchSet,
+            "contains": re2.Set.SearchSet,
+        }
+        sets = []
         try:
-            for c in cats:
-                if c.line is not None:
-                    line_set.Add(c.line.pattern)
-                    names.append(c.name)
-            line_set.Compile()
+            for kind, make in makers.items():
+                pattern_set, names = make(options), []
+                for c in cats:
+                    pattern: re.Pattern[str] | None = getattr(c, kind)
+                    if pattern is not None:
+                        pattern_set.Add(pattern.pattern)
+                        names.append(c.name)
+                if names:
+                    pattern_set.Compile()
+                    sets.append((kind, pattern_set, names))
         except re2.error:
-            return None, []
-        return line_set, names
-
-    def _match_line(self, norm: str, words: int) -> Chrome | None:
-        if self.line_set is None:
             return None
-        hits = self.line_set.Match(norm)
-        for index in sorted(hits or ()):
-            name = self.line_names[index]
-            if words <= self.categories[name].max_words:
-                return Chrome(name, f"generic:{name}:line")
+        return sets
+
+    def _match_sets(self, text: str, norm: str, words: int) -> Chrome | None:
+        assert self.sets is not None
+        for kind, pattern_set, names in self.sets:
+            if kind in ("line", "start") and words > self.line_max_words:
+                continue
+            target = norm if kind in ("line", "start") else text[-END_WINDOW:] if kind == "end" else text
+            for index in sorted(pattern_set.Match(target) or ()):
+                cat = self.categories[names[index]]
+                if words <= (cat.contains_max_words if kind == "contains" else cat.max_words):
+                    return Chrome(cat.name, f"generic:{cat.name}:{kind}")
         return None
 
     @staticmethod
@@ -172,13 +185,10 @@ class ChromeMatcher:
 
     def _match_short(self, text: str, words: int) -> Chrome | None:
         norm = _TRAILING.sub("", text) or text
+        if self.sets is not None:
+            return self._match_sets(text, norm, words)
         tail = text[-END_WINDOW:]
-        if self.line_set is not None and words <= self.line_max_words:
-            label = self._match_line(norm, words)
-            if label is not None:
-                return label
-        line = None if self.line_set is not None else self.line
-        for kind, rx in (("line", line), ("start", self.start), ("end", self.end)):
+        for kind, rx in (("line", self.line), ("start", self.start), ("end", self.end)):
             if rx is None or (kind != "end" and words > self.line_max_words):
                 continue
             m = rx.fullmatch(norm) if kind == "line" else rx.match(norm) if kind == "start" else rx.search(tail)
