@@ -103,10 +103,11 @@ def compute_features(blocks: list[Block], lexicon: Lexicon) -> str | None:
         token_lists.append(tokens)
     language = detect_language(token_lists, [b.text for b in blocks], lexicon)
     stopwords = lexicon.stopwords.get(language or "")
-    counts = Counter(b.text.lower() for b in blocks)
-    for b, tokens in zip(blocks, token_lists, strict=True):
+    keys = [b.text.lower() for b in blocks]
+    counts = Counter(keys)
+    for b, tokens, key in zip(blocks, token_lists, keys, strict=True):
         b.stop_ratio = sum(map(stopwords.__contains__, tokens)) / len(tokens) if stopwords and tokens else 0.0
-        b.repeats = counts[b.text.lower()]
+        b.repeats = counts[key]
     return language
 
 
