@@ -94,11 +94,11 @@ class ChromeMatcher:
 
     def __init__(self, lexicon: Lexicon) -> None:
         self.categories = {c.name: c for c in lexicon.categories}
-        self.line = self._combine(lexicon.categories, "line", "{p}")
+        self.line = self._combine(lexicon.categories, "line")
         self.sets = self._pattern_sets(lexicon.categories)
-        self.start = self._combine(lexicon.categories, "start", "{p}")
-        self.end = self._combine(lexicon.categories, "end", "{p}")
-        self.contains = self._combine(lexicon.categories, "contains", "{p}")
+        self.start = self._combine(lexicon.categories, "start")
+        self.end = self._combine(lexicon.categories, "end")
+        self.contains = self._combine(lexicon.categories, "contains")
         phrases = sorted({p for c in lexicon.categories for p in c.phrases}, key=len, reverse=True)
         # a plain alternation of literals: RE2's automaton scans it ~3x faster than re
         self.phrase = re2.compile("|".join(re2.escape(p) for p in phrases)) if phrases else None
@@ -155,7 +155,7 @@ class ChromeMatcher:
         return None
 
     @staticmethod
-    def _combine(cats: list[CategoryPatterns], attr: str, fmt: str) -> re.Pattern[str] | None:
+    def _combine(cats: list[CategoryPatterns], attr: str) -> re.Pattern[str] | None:
         parts = []
         for c in cats:
             pat: re.Pattern[str] | None = getattr(c, attr)
@@ -209,47 +209,46 @@ class ChromeMatcher:
                 return Chrome(cat.name, f"generic:{cat.name}:contains")
         return None
 
-    def match_phrases(self, text: str) -> Chrome | None:
+    def phrase_hits(self, text: str) -> dict[str, int]:
+        """Distinct phrases found per prose-chrome category (one scan of the block)."""
         if self.phrase is None:
-            return None
+            return {}
         found = set(self.phrase.findall(text[:PHRASE_SAMPLE_CHARS].lower()))
-        if not found:
-            return None
+        hits: dict[str, int] = {}
+        for phrase in found:
+            for cat in self.phrase_owner.get(phrase, ()):
+                hits[cat.name] = hits.get(cat.name, 0) + 1
+        return hits
+
+    def match_phrases(self, hits: dict[str, int]) -> Chrome | None:
         best: tuple[int, str] | None = None
         for cat_name in PROSE_CHROME:
             cat = self.categories.get(cat_name)
-            if cat is None:
-                continue
-            hits = sum(1 for p in found if cat in self.phrase_owner.get(p, ()))
-            if hits >= cat.min_phrases and (best is None or hits > best[0]):
-                best = (hits, cat_name)
+            n = hits.get(cat_name, 0)
+            if cat is not None and n >= cat.min_phrases and (best is None or n > best[0]):
+                best = (n, cat_name)
         if best is None:
             return None
         return Chrome(best[1], f"generic:{best[1]}:phrases")
-
-    def appeal_hits(self, text: str) -> int:
-        cat = self.categories.get("appeal")
-        if cat is None or self.phrase is None:
-            return 0
-        found = set(self.phrase.findall(text[:PHRASE_SAMPLE_CHARS].lower()))
-        return sum(1 for p in found if cat in self.phrase_owner.get(p, ()))
 
 
 def label_chrome(blocks: list[Block], matcher: ChromeMatcher) -> list[Chrome | None]:
     """A chrome label (or None) for every block."""
     labels: list[Chrome | None] = []
+    hits: list[dict[str, int]] = []
     for b in blocks:
         label = None
         if b.words <= 90:
             label = matcher.match_short(b.text, b.words)
-        if label is None and b.words >= PHRASE_MIN_WORDS:
-            label = matcher.match_phrases(b.text)
+        hits.append(matcher.phrase_hits(b.text) if b.words >= PHRASE_MIN_WORDS else {})
+        if label is None and hits[-1]:
+            label = matcher.match_phrases(hits[-1])
         if label is None and b.words == 1 and len(b.text) >= GLUED_TAGS_MIN_CHARS and _GLUED.fullmatch(b.text):
             label = Chrome("tags", "generic:tags:glued-links")
         if label is None and _URL_LINE.fullmatch(b.text):
             label = Chrome("navigation", "generic:navigation:bare-url")
         labels.append(label)
-    _spread_appeals(blocks, labels, matcher)
+    _spread_appeals(labels, hits)
     _label_copies(blocks, labels)
     return labels
 
@@ -276,16 +275,16 @@ def _label_copies(blocks: list[Block], labels: list[Chrome | None]) -> None:
             labels[i] = Chrome("repeated", "generic:repeated:copy-of-other-blocks")
 
 
-def _spread_appeals(blocks: list[Block], labels: list[Chrome | None], matcher: ChromeMatcher) -> None:
+def _spread_appeals(labels: list[Chrome | None], hits: list[dict[str, int]]) -> None:
     """An appeal runs over several paragraphs; its neighbours need only one cue."""
     changed = True
     while changed:
         changed = False
-        for i, b in enumerate(blocks):
-            if labels[i] is not None or b.words < PHRASE_MIN_WORDS:
+        for i, found in enumerate(hits):
+            if labels[i] is not None or not found.get("appeal"):
                 continue
-            near = [labels[j] for j in (i - 1, i + 1) if 0 <= j < len(blocks)]
-            if any(n is not None and n.category == "appeal" for n in near) and matcher.appeal_hits(b.text) >= 1:
+            near = [labels[j] for j in (i - 1, i + 1) if 0 <= j < len(labels)]
+            if any(n is not None and n.category == "appeal" for n in near):
                 labels[i] = Chrome("appeal", "generic:appeal:next-to-appeal")
                 changed = True
 
