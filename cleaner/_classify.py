@@ -19,12 +19,14 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from typing import Any
 
 import re2
 
 from ._features import ends_like_sentence
 from ._lexicon import CategoryPatterns, Lexicon
 from ._model import DROP, KEEP, Block
+from ._prefilter import TRAILING_CHARS, PageScanner, build_scanner, scan_expression
 
 # --- prose thresholds (jusText-style, in words rather than characters) ---
 GOOD_MIN_WORDS = 10  # a sentence-ending block this long can be body text
@@ -38,6 +40,8 @@ SHORT_PENALTY = 1.0  # a short line costs a little: subheadings may sit inside
 CHROME_PENALTY = 6.0  # a chrome block costs more, plus half its length
 BAD_PENALTY = 3.0
 NEAR_WEIGHT = 0.5
+# Line, start, end and contains patterns only look at blocks up to this long.
+SHORT_MAX_WORDS = 90
 # Phrase lexicons only look at blocks this long (short ones use line rules).
 PHRASE_MIN_WORDS = 12
 # A block whose every word is one glued token this long is a run of tag links.
@@ -73,7 +77,6 @@ _COMMENT_SECTION = re.compile(
 _FOOTER = re.compile(
     r"(©|\(c\)|copyright\b).{0,80}(\d{4}|all rights reserved)|.{0,80}all rights reserved", re.IGNORECASE
 )
-_TRAILING = re.compile(r"[\s.,;:…·•|»>›-]+$")
 _GLUED = re.compile(r"[a-z]+")
 _URL_LINE = re.compile(r"(https?://|www\.)\S+")
 # Paragraphs at least this long are checked for copies; blobs at least
@@ -109,6 +112,20 @@ class ChromeMatcher:
         for c in lexicon.categories:
             for p in c.phrases:
                 self.phrase_owner.setdefault(p, []).append(c)
+        # every (kind, category) pattern on its own, in the sets' priority order
+        self.checks: list[tuple[str, CategoryPatterns, Any]] = []
+        self.scanner: PageScanner | None = None
+        if self.sets is not None:
+            self.checks = [
+                (kind, self.categories[n], _re2_compile(self.categories[n], kind))
+                for kind, _, names in self.sets
+                for n in names
+            ]
+            expressions = [scan_expression(kind, _source(cat, kind)) for kind, cat, _ in self.checks]
+            if all(e is not None for e in expressions):
+                # ids past the checks are phrases: a block none of them touches needs no phrase count
+                literals = [re.escape(p) for p in phrases]
+                self.scanner = build_scanner([e for e in expressions if e is not None] + literals)
 
     @staticmethod
     def _pattern_sets(cats: list[CategoryPatterns]) -> list[tuple[str, re2.Set, list[str]]] | None:
@@ -184,7 +201,7 @@ class ChromeMatcher:
         return label
 
     def _match_short(self, text: str, words: int) -> Chrome | None:
-        norm = _TRAILING.sub("", text) or text
+        norm = text.rstrip(TRAILING_CHARS) or text
         if self.sets is not None:
             return self._match_sets(text, norm, words)
         tail = text[-END_WINDOW:]
@@ -209,6 +226,36 @@ class ChromeMatcher:
                 return Chrome(cat.name, f"generic:{cat.name}:contains")
         return None
 
+    def candidates(self, blocks: list[Block]) -> list[set[int]] | None:
+        """Per block, the ids of ``checks`` that may match it (None: check every block fully)."""
+        if self.scanner is None:
+            return None
+        return self.scanner.scan([b.text for b in blocks])
+
+    def confirm(self, text: str, words: int, ids: set[int]) -> Chrome | None:
+        """The exact label among the prefilter's candidates: the same answer as ``match_short``."""
+        norm: bytes | None = None  # RE2 on bytes skips the wrapper's offset decoding
+        for pid in sorted(ids):
+            if pid >= len(self.checks):
+                break  # the rest are phrase ids
+            kind, cat, rx = self.checks[pid]
+            if kind in ("line", "start"):
+                if words > self.line_max_words or words > cat.max_words:
+                    continue
+                if norm is None:
+                    norm = (text.rstrip(TRAILING_CHARS) or text).encode()
+                hit = rx.fullmatch(norm) if kind == "line" else rx.match(norm)
+            elif kind == "end":
+                hit = rx.search(text[-END_WINDOW:].encode()) if words <= cat.max_words else None
+            else:
+                hit = rx.search(text.encode()) if words <= cat.contains_max_words else None
+            if hit is not None:
+                return Chrome(cat.name, f"generic:{cat.name}:{kind}")
+        return None
+
+    def may_hold_phrases(self, ids: set[int]) -> bool:
+        return bool(ids) and max(ids) >= len(self.checks)
+
     def phrase_hits(self, text: str) -> dict[str, int]:
         """Distinct phrases found per prose-chrome category (one scan of the block)."""
         if self.phrase is None:
@@ -232,15 +279,33 @@ class ChromeMatcher:
         return Chrome(best[1], f"generic:{best[1]}:phrases")
 
 
+def _source(cat: CategoryPatterns, kind: str) -> str:
+    pattern: re.Pattern[str] | None = getattr(cat, kind)
+    assert pattern is not None
+    return pattern.pattern
+
+
+def _re2_compile(cat: CategoryPatterns, kind: str) -> Any:
+    options = re2.Options()
+    options.case_sensitive = False
+    options.never_capture = True  # only "does it match" is asked: the DFA can answer that alone
+    return re2.compile(_source(cat, kind).encode(), options)
+
+
 def label_chrome(blocks: list[Block], matcher: ChromeMatcher) -> list[Chrome | None]:
     """A chrome label (or None) for every block."""
     labels: list[Chrome | None] = []
     hits: list[dict[str, int]] = []
-    for b in blocks:
+    candidates = matcher.candidates(blocks)
+    for i, b in enumerate(blocks):
         label = None
-        if b.words <= 90:
-            label = matcher.match_short(b.text, b.words)
-        hits.append(matcher.phrase_hits(b.text) if b.words >= PHRASE_MIN_WORDS else {})
+        if b.words <= SHORT_MAX_WORDS:
+            if candidates is None:
+                label = matcher.match_short(b.text, b.words)
+            elif candidates[i]:
+                label = matcher.confirm(b.text, b.words, candidates[i])
+        found = b.words >= PHRASE_MIN_WORDS and (candidates is None or matcher.may_hold_phrases(candidates[i]))
+        hits.append(matcher.phrase_hits(b.text) if found else {})
         if label is None and hits[-1]:
             label = matcher.match_phrases(hits[-1])
         if label is None and b.words == 1 and len(b.text) >= GLUED_TAGS_MIN_CHARS and _GLUED.fullmatch(b.text):

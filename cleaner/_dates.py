@@ -19,6 +19,7 @@ PATTERNS = (
     re.compile(r"\b(?P<y>(?:19|20)\d{2})/(?P<m>\d{1,2})/(?P<d>\d{1,2})\b"),
     re.compile(r"\b(?P<d>\d{1,2})\.(?P<m>\d{1,2})\.(?P<y>(?:19|20)\d{2})\b"),
 )
+_YEAR = re.compile(r"(?:19|20)\d\d")
 # Longest line worth scanning for a date (longer ones are prose, not date lines).
 MAX_DATE_LINE = 400
 
@@ -26,6 +27,8 @@ MAX_DATE_LINE = 400
 def find_date(text: str) -> str | None:
     """The first unambiguous date in ``text`` as YYYY-MM-DD, else None."""
     text = text[:MAX_DATE_LINE]
+    if _YEAR.search(text) is None:  # every pattern needs a year: one scan rejects most lines
+        return None
     for rx in PATTERNS:
         for m in rx.finditer(text):
             parts = m.groupdict()

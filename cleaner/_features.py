@@ -44,10 +44,12 @@ def count_words(text: str) -> tuple[list[str], int]:
 
 def _count_words(text: str) -> tuple[list[str], int]:
     tokens = WORD.findall(text.lower())
-    if text.isascii():
-        return tokens, len(tokens)
+    return tokens, len(tokens) if text.isascii() else _word_units(text, tokens)
+
+
+def _word_units(text: str, tokens: list[str]) -> int:
     cjk = len(_CJK.findall(text))
-    return tokens, max(len(tokens), cjk // CJK_CHARS_PER_WORD) if cjk else len(tokens)
+    return max(len(tokens), cjk // CJK_CHARS_PER_WORD) if cjk else len(tokens)
 
 
 # Short lines (menus, buttons, widget labels) recur across a site's pages.
@@ -56,7 +58,7 @@ _count_words_memo = lru_cache(maxsize=MEMO_SIZE)(_count_words)
 
 def _script_language(texts: list[str]) -> str | None:
     joined = "".join(texts)
-    if joined.isascii():
+    if joined.isascii() or not _CJK.search(joined):
         return None
     total = max(1, len(joined))
     if len(_KANA.findall(joined)) / total > 0.05:
@@ -80,21 +82,29 @@ def detect_language(token_lists: list[list[str]], texts: list[str], lexicon: Lex
     script = _script_language(used)
     if script or not sample:
         return script
-    hits: Counter[str] = Counter()
-    for word, n in Counter(sample).items():
-        for lang in lexicon.stop_index.get(word, ()):
-            hits[lang] += n
-    if not hits:
-        return None
-    lang, n = hits.most_common(1)[0]
-    return lang if n / len(sample) >= LANGUAGE_MIN_SHARE else None
+    counts = Counter(sample)
+    present = set(counts)
+    best, best_n = None, 0
+    for lang, stopwords in lexicon.stopwords.items():  # set intersections run in C
+        n = sum(counts[w] for w in present & stopwords)
+        if n > best_n:
+            best, best_n = lang, n
+    return best if best_n / len(sample) >= LANGUAGE_MIN_SHARE else None
 
 
 def compute_features(blocks: list[Block], lexicon: Lexicon) -> str | None:
     """Fill word counts, stopword density and repeats; return the page language."""
+    keys = [b.text.lower() for b in blocks]
+    giant = any(len(k) > FEATURE_SAMPLE_CHARS for k in keys)
+    fast = None if giant else list(map(WORD.findall, keys))
+    # CJK text is rare: one search of the page spares a search per block
+    cjk = fast is not None and _CJK.search("".join(keys)) is not None
     token_lists = []
-    for b in blocks:
-        if len(b.text) > FEATURE_SAMPLE_CHARS:
+    for i, b in enumerate(blocks):
+        if fast is not None:
+            tokens = fast[i]
+            b.words = _word_units(b.text, tokens) if cjk else len(tokens)
+        elif len(b.text) > FEATURE_SAMPLE_CHARS:
             # a giant block (a minified blob, a 20 MB line): estimate from a sample
             tokens, words = count_words(b.text[:FEATURE_SAMPLE_CHARS])
             b.words = words * len(b.text) // FEATURE_SAMPLE_CHARS
@@ -103,7 +113,6 @@ def compute_features(blocks: list[Block], lexicon: Lexicon) -> str | None:
         token_lists.append(tokens)
     language = detect_language(token_lists, [b.text for b in blocks], lexicon)
     stopwords = lexicon.stopwords.get(language or "")
-    keys = [b.text.lower() for b in blocks]
     counts = Counter(keys)
     for b, tokens, key in zip(blocks, token_lists, keys, strict=True):
         b.stop_ratio = sum(map(stopwords.__contains__, tokens)) / len(tokens) if stopwords and tokens else 0.0

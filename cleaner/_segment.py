@@ -26,14 +26,15 @@ def normalise_space(line: str) -> str:
 
 
 def split_blocks(text: str) -> list[Block]:
-    text = _LINE_BREAKS.sub("\n", text)
+    # whole-text substitutions: one call each instead of one per line
+    text = _SPACES.sub(" ", _LINE_BREAKS.sub("\n", text))
     blocks: list[Block] = []
     gap = True
     for raw in text.split("\n"):
-        line = normalise_space(raw)
+        line = raw.strip()
         if not line:
             gap = True
             continue
-        blocks.append(Block(index=len(blocks), text=line, tag="line", gap_before=gap))
+        blocks.append(Block(len(blocks), line, "line", gap))
         gap = False
     return blocks

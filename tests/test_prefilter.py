@@ -1,0 +1,114 @@
+"""The Hyperscan page scan is a prefilter: labels must not change with it."""
+
+from __future__ import annotations
+
+import gzip
+import threading
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from cleaner import Cleaner
+from cleaner._prefilter import build_scanner, loosen, scan_expression
+
+hyperscan = pytest.importorskip("hyperscan")
+
+FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
+PAGES = sorted((FIXTURES / "seeds" / "pages").glob("*.txt")) + sorted(
+    (FIXTURES / "gate" / "aeb" / "text").glob("*.txt*")
+)
+
+WITH_SCAN = Cleaner(mode="text", site_rules=False)
+WITHOUT_SCAN = Cleaner(mode="text", site_rules=False)
+WITHOUT_SCAN.matcher.scanner = None
+
+
+def _read(path: Path) -> bytes:
+    data = path.read_bytes()
+    return gzip.decompress(data) if path.suffix == ".gz" else data
+
+
+def _decisions(cleaner: Cleaner, data: bytes | str) -> list[tuple[str | None, str, str]]:
+    return [(b.decision, b.category, b.reason) for b in cleaner.clean(data).blocks]
+
+
+def test_scanner_is_available_for_the_bundled_lexicon() -> None:
+    assert WITH_SCAN.matcher.scanner is not None
+
+
+@pytest.mark.parametrize("path", PAGES, ids=lambda p: p.name)
+def test_same_labels_with_and_without_the_scan(path: Path) -> None:
+    data = _read(path)
+    assert _decisions(WITH_SCAN, data) == _decisions(WITHOUT_SCAN, data)
+
+
+chrome_lines = st.sampled_from(
+    [
+        "Home",
+        "Share this article.",
+        "Subscribe to our newsletter",
+        "Photo: Jane Doe / AP",
+        "1 / 31",
+        "Published January 12th, 2022 - 09:51 GMT",
+        "© 2024 Example Media. All rights reserved",
+        "USD/ZAR 18.20 +0.4%",
+        "READ | Something else happened",
+        "Support independent journalism today!",
+        "Comments (12)",
+        "CAFÉ — Accueil",
+        "Teilen auf Facebook",
+    ]
+)
+mixed_line = st.one_of(chrome_lines, st.text(min_size=0, max_size=80), chrome_lines.map(lambda s: s.upper()))
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(mixed_line, min_size=1, max_size=30).map("\n".join))
+def test_same_labels_on_arbitrary_pages(text: str) -> None:
+    assert _decisions(WITH_SCAN, text) == _decisions(WITHOUT_SCAN, text)
+
+
+def test_scan_works_from_several_threads() -> None:
+    data = _read(PAGES[0])
+    expected = _decisions(WITH_SCAN, data)
+    results: list[object] = []
+
+    def work() -> None:
+        results.extend(_decisions(WITH_SCAN, data) == expected for _ in range(5))
+
+    threads = [threading.Thread(target=work) for _ in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert results == [True] * 20
+
+
+def test_loosen_gives_a_superset_form() -> None:
+    assert loosen(r"\bfoo.{0,30}\d{4}\b") == r"foo.*\d*"
+    assert loosen(r"a\\b\{2\}") == r"a\\b\{2\}"  # an escaped backslash before b, escaped braces: kept
+    assert scan_expression("line", "home( page)?").startswith("^(?:home( page)?)")
+    assert scan_expression("start", "read more$") is None  # its own anchor: no safe per-line form
+
+
+def test_database_is_cached_and_a_broken_cache_is_rebuilt(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    monkeypatch.setattr("cleaner._prefilter._LOADED", {})
+    expressions = ["^(?:subscribe)$", "donate"]
+    assert build_scanner(expressions) is not None
+    cached = list((tmp_path / "cleaner").glob("chrome-prefilter-*.db"))
+    assert len(cached) == 1
+    cached[0].write_bytes(b"not a database")
+    monkeypatch.setattr("cleaner._prefilter._LOADED", {})
+    scanner = build_scanner(expressions)
+    assert scanner is not None
+    assert scanner.scan(["Subscribe", "please donate now", "nothing"]) == [{0}, {1}, set()]
+
+
+def test_lines_holding_line_breaks_keep_their_place() -> None:
+    scanner = build_scanner(["^(?:share)$"])
+    assert scanner is not None
+    # a <pre> block may hold a line break; ids must still land on the right block
+    assert scanner.scan(["code\nmore code", "Share"]) == [set(), {0}]
