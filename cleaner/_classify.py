@@ -79,6 +79,7 @@ _FOOTER = re.compile(
 )
 _GLUED = re.compile(r"[a-z]+")
 _URL_LINE = re.compile(r"(https?://|www\.)\S+")
+_URL_PREFIXES = ("http", "www.")  # a cheap test before the regex
 # Paragraphs at least this long are checked for copies; blobs at least
 # BLOB_MIN_WORDS long that repeat BLOB_COPY_SHARE of their words elsewhere are copies.
 COPY_MIN_WORDS = 8
@@ -310,7 +311,7 @@ def label_chrome(blocks: list[Block], matcher: ChromeMatcher) -> list[Chrome | N
             label = matcher.match_phrases(hits[-1])
         if label is None and b.words == 1 and len(b.text) >= GLUED_TAGS_MIN_CHARS and _GLUED.fullmatch(b.text):
             label = Chrome("tags", "generic:tags:glued-links")
-        if label is None and _URL_LINE.fullmatch(b.text):
+        if label is None and b.text.startswith(_URL_PREFIXES) and _URL_LINE.fullmatch(b.text):
             label = Chrome("navigation", "generic:navigation:bare-url")
         labels.append(label)
     _spread_appeals(labels, hits)

@@ -82,7 +82,8 @@ def detect_language(token_lists: list[list[str]], texts: list[str], lexicon: Lex
     script = _script_language(used)
     if script or not sample:
         return script
-    counts = Counter(sample)
+    # only stopwords can vote: filtering first keeps the count small
+    counts = Counter(filter(lexicon.stop_index.__contains__, sample))
     present = set(counts)
     best, best_n = None, 0
     for lang, stopwords in lexicon.stopwords.items():  # set intersections run in C
@@ -92,30 +93,38 @@ def detect_language(token_lists: list[list[str]], texts: list[str], lexicon: Lex
     return best if best_n / len(sample) >= LANGUAGE_MIN_SHARE else None
 
 
+def _tokens_and_words(blocks: list[Block], keys: list[str]) -> tuple[list[list[str]], list[int]]:
+    """Every block's lower-cased tokens and its length in word units."""
+    if any(len(k) > FEATURE_SAMPLE_CHARS for k in keys):
+        token_lists, words = [], []
+        for b in blocks:
+            if len(b.text) > FEATURE_SAMPLE_CHARS:
+                # a giant block (a minified blob, a 20 MB line): estimate from a sample
+                tokens, n = count_words(b.text[:FEATURE_SAMPLE_CHARS])
+                n = n * len(b.text) // FEATURE_SAMPLE_CHARS
+            else:
+                tokens, n = count_words(b.text)
+            token_lists.append(tokens)
+            words.append(n)
+        return token_lists, words
+    token_lists = list(map(WORD.findall, keys))
+    # CJK text is rare: one search of the page spares a search per block
+    if _CJK.search("".join(keys)) is None:
+        return token_lists, list(map(len, token_lists))
+    return token_lists, [_word_units(b.text, t) for b, t in zip(blocks, token_lists, strict=True)]
+
+
 def compute_features(blocks: list[Block], lexicon: Lexicon) -> str | None:
     """Fill word counts, stopword density and repeats; return the page language."""
     keys = [b.text.lower() for b in blocks]
-    giant = any(len(k) > FEATURE_SAMPLE_CHARS for k in keys)
-    fast = None if giant else list(map(WORD.findall, keys))
-    # CJK text is rare: one search of the page spares a search per block
-    cjk = fast is not None and _CJK.search("".join(keys)) is not None
-    token_lists = []
-    for i, b in enumerate(blocks):
-        if fast is not None:
-            tokens = fast[i]
-            b.words = _word_units(b.text, tokens) if cjk else len(tokens)
-        elif len(b.text) > FEATURE_SAMPLE_CHARS:
-            # a giant block (a minified blob, a 20 MB line): estimate from a sample
-            tokens, words = count_words(b.text[:FEATURE_SAMPLE_CHARS])
-            b.words = words * len(b.text) // FEATURE_SAMPLE_CHARS
-        else:
-            tokens, b.words = count_words(b.text)
-        token_lists.append(tokens)
+    token_lists, words = _tokens_and_words(blocks, keys)
     language = detect_language(token_lists, [b.text for b in blocks], lexicon)
     stopwords = lexicon.stopwords.get(language or "")
+    is_stop = stopwords.__contains__ if stopwords else None
     counts = Counter(keys)
-    for b, tokens, key in zip(blocks, token_lists, keys, strict=True):
-        b.stop_ratio = sum(map(stopwords.__contains__, tokens)) / len(tokens) if stopwords and tokens else 0.0
+    for b, tokens, key, n in zip(blocks, token_lists, keys, words, strict=True):
+        b.words = n
+        b.stop_ratio = sum(map(is_stop, tokens)) / len(tokens) if is_stop and tokens else 0.0
         b.repeats = counts[key]
     return language
 
