@@ -103,7 +103,7 @@ class ChromeMatcher:
         self.start = self._combine(lexicon.categories, "start")
         self.end = self._combine(lexicon.categories, "end")
         self.contains = self._combine(lexicon.categories, "contains")
-        phrases = sorted({p for c in lexicon.categories for p in c.phrases}, key=len, reverse=True)
+        phrases = sorted({p for c in lexicon.categories for p in c.phrases}, key=lambda p: (-len(p), p))
         # a plain alternation of literals: RE2's automaton scans it ~3x faster than re
         self.phrase = re2.compile("|".join(re2.escape(p) for p in phrases)) if phrases else None
         self.line_max_words = max((c.max_words for c in lexicon.categories if c.line or c.start), default=0)

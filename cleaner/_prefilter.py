@@ -37,6 +37,7 @@ _WORD_BOUNDARY = re.compile(r"(?<!\\)((?:\\\\)*)\\b")
 _COUNTED_REPEAT = re.compile(r"(?<!\\)((?:\\\\)*)\{\d*(?:,\d*)?\}")
 _UNESCAPED_DOLLAR = re.compile(r"(?<!\\)((?:\\\\)*)\$")
 _CACHE_PREFIX = "chrome-prefilter-"
+CACHE_KEEP = 4  # compiled databases kept on disk (about 1.6 MB each)
 
 
 def loosen(pattern: str) -> str:
@@ -156,12 +157,18 @@ def _cache_dir() -> Path:
 
 
 def _write_cache(path: Path, blob: bytes) -> None:
-    """Best effort and atomic: a read-only home only costs the compile next time."""
+    """Best effort and atomic: a read-only home only costs the compile next time.
+
+    Only the newest few databases are kept (one per lexicon version in use).
+    """
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")
         with os.fdopen(fd, "wb") as fh:
             fh.write(blob)
         os.replace(tmp, path)
+        cached = sorted(path.parent.glob(f"{_CACHE_PREFIX}*.db"), key=lambda p: p.stat().st_mtime, reverse=True)
+        for old in cached[CACHE_KEEP:]:
+            old.unlink(missing_ok=True)
     except OSError as exc:
         LOGGER.debug("chrome prefilter not cached: %s", exc)

@@ -112,3 +112,29 @@ def test_lines_holding_line_breaks_keep_their_place() -> None:
     assert scanner is not None
     # a <pre> block may hold a line break; ids must still land on the right block
     assert scanner.scan(["code\nmore code", "Share"]) == [set(), {0}]
+
+
+def test_same_database_key_in_every_process() -> None:
+    """The cache key must not depend on hash randomisation (set order), or every run recompiles."""
+    import subprocess
+    import sys
+
+    code = "from cleaner import Cleaner; import cleaner._prefilter as p; Cleaner(); print(sorted(p._LOADED))"
+    keys = {
+        subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+        for _ in range(3)
+    }
+    assert len(keys) == 1
+
+
+def test_old_databases_are_pruned(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from cleaner import _prefilter
+
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    monkeypatch.setattr("cleaner._prefilter._LOADED", {})
+    folder = tmp_path / "cleaner"
+    folder.mkdir()
+    for i in range(_prefilter.CACHE_KEEP + 3):
+        (folder / f"chrome-prefilter-old{i}.db").write_bytes(b"x")
+    assert build_scanner(["donate"]) is not None
+    assert len(list(folder.glob("chrome-prefilter-*.db"))) == _prefilter.CACHE_KEEP
