@@ -75,6 +75,7 @@ CHROME_CASES = [
     ("A worker walks on the bridge in Springfield on Monday. (Photo by Jane Doe / AFP)", "caption"),
     ("The new bridge seen from the river bank on Monday morning. AP", "caption"),
     ("Updated: January 13, 2022, 9:14 AM", "date"),
+    ("11/20/2019 01:14 PM", "date"),
 ]
 
 
