@@ -68,6 +68,55 @@ def test_declared_publication_date(head: str) -> None:
     assert meta_of(head).date == "2024-04-18"
 
 
+def test_declared_date_skips_htmldate(monkeypatch: pytest.MonkeyPatch) -> None:
+    import htmldate
+
+    def boom(*args: object, **kwargs: object) -> str:
+        raise AssertionError("htmldate must not run when the page declares its date")
+
+    monkeypatch.setattr(htmldate, "find_date", boom)
+    assert meta_of('<meta property="article:published_time" content="2024-04-18T09:30:00Z">').date == "2024-04-18"
+
+
+@pytest.mark.parametrize(
+    ("body", "date"),
+    [
+        # a printed date line, no markup for machines: the first full date in a short segment
+        ("<p>A long paragraph of prose about nothing in particular.</p><div><b>March 3, 2024</b></div>", "2024-03-03"),
+        ("<div><b>Posted 12 June 2023</b></div><div><b>Updated 14 June 2023</b></div>", "2023-06-12"),
+        # dates inside prose or in scripts are not date lines
+        (
+            "<p>The treaty, signed on March 3, 2024 after years of talks, changed the region for good.</p>"
+            "<script>var d = 'March 3, 2024';</script>",
+            None,
+        ),
+        ("<div><b>Copyright 2024</b></div>", None),
+    ],
+)
+def test_date_from_a_printed_date_line(body: str, date: str | None) -> None:
+    assert meta_of("<title>T</title>", body).date == date
+
+
+@pytest.mark.parametrize(
+    ("body", "searched"),
+    [
+        ("<div class='content'><p>Nothing about who wrote this.</p></div>", False),
+        ("<div class='post-meta'><span class='writer'>Jane Marsh</span></div>", True),
+        ("<div><author>Jane Marsh</author></div>", True),
+    ],
+)
+def test_author_searches_only_run_when_markup_may_name_one(
+    monkeypatch: pytest.MonkeyPatch, body: str, searched: bool
+) -> None:
+    from cleaner.html import _meta
+
+    calls: list[str] = []
+    monkeypatch.setattr(_meta, "_author_from_markup", lambda root: calls.append("ours"))
+    monkeypatch.setattr(_meta, "_trafilatura_author", lambda root: calls.append("trafilatura"))
+    meta_of("<title>T</title>", body)
+    assert calls == (["ours", "trafilatura"] if searched else [])
+
+
 def test_future_dates_are_ignored() -> None:
     assert meta_of('<meta property="article:published_time" content="2999-01-01">').date is None
 

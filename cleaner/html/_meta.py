@@ -6,13 +6,14 @@ which beat what the text stage can infer from lines, so they are preferred
 and the text stage only fills the gaps.
 
 Only the cheap parts of trafilatura's metadata extraction run here: meta
-tags, JSON-LD, title, canonical URL, site name, and htmldate without its
-"extensive" text search (which hands every date-like string to dateparser
-and costs more than the whole content extraction on some pages). The
-expensive whole-tree searches (author by CSS class over a pruned deep copy,
-categories and tags by link patterns) are replaced by one pass over the
-tree for author markup; dates and bylines the page only prints as text come
-from the text stage.
+tags, JSON-LD, title, canonical URL and site name. Dates come from what the
+page declares for machines first, then htmldate's markup search without its
+"extensive" mode (which hands date-like strings to dateparser and regex-scans
+the whole serialised page: on pages without a date it costs more than the
+content extraction), then the first short text segment that holds a full
+date. Author markup is searched only when the page's class/id/rel/itemprop
+attributes mention an author or byline at all (one scan of the attribute
+values), first with our own XPath, then with trafilatura's stricter search.
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ from typing import Any
 
 from lxml import html
 
+from .._dates import find_date as find_text_date
 from .._decode import repair_text
 from .._metadata import domain_of
 from .._model import Metadata
@@ -48,6 +50,15 @@ _AUTHOR_TIERS = (
     re.compile(r"^(?:author|author-?name|authorname|byline__name|author__name)$|\bauthor-?name\b|\bAuthorName\b", re.I),
     re.compile(r"\b(?:byline|author|writer|posted-by|submitted-by|username|screenname)\b", re.I),
 )
+# Every attribute value either author search (ours above, trafilatura's) can
+# match contains one of these strings: when none of the page's attribute
+# values does, neither search can find anything and both are skipped.
+_AUTHOR_ATTRS_XPATH = "//@class|//@id|//@rel|//@itemprop|//@data-testid|//@data-component"
+_AUTHOR_ATTR_CUES = re.compile(
+    r"uthor|yline|writer|screenname|username|byl|BBL|channel-name|zuozhe|bianji|xiaobian|"
+    r"submitted-by|posted-by|journalist-name"
+)
+_AUTHOR_ELEMENTS_XPATH = "//author|//rel"
 _AUTHOR_MAX_CHARS = 120
 _BY_PREFIX = re.compile(r"^(?:by|written by|posted by|author:?|authors:?|von|par|por)\s+", re.IGNORECASE)
 # Containers whose names are not the page's author: comments, sidebars, quotes, teasers.
@@ -67,6 +78,12 @@ _PUBLISHED_XPATH = (
     " or @name='citation_publication_date' or @name='date']/@content"
     " | //*[@itemprop='datePublished']/@datetime | //*[@itemprop='datePublished']/@content"
 )
+# Text segments of the page body, in document order, for the last-resort date search.
+_TEXT_SEGMENTS_XPATH = "//body//text()[not(parent::script or parent::style or parent::noscript or parent::template)]"
+# A date line is short ("March 3, 2024", "Posted 2024-03-03"); longer segments
+# are prose whose dates are about something else (htmldate's bounds, exclusive).
+_DATE_SEGMENT_MIN, _DATE_SEGMENT_MAX = 6, 52
+_EARLIEST_DAY = "1995-01-01"  # before the Web at large: a year in prose, not a publication date
 _LD_PUBLISHED = re.compile(r'"datePublished"\s*:\s*"([^"]{8,40})"')
 _ISO_DAY = re.compile(r"\b((?:19|20)\d\d)-(\d\d)-(\d\d)")
 
@@ -172,7 +189,7 @@ def _iso_day(value: str, today: str) -> str | None:
     if m is None:
         return None
     day = f"{m.group(1)}-{m.group(2)}-{m.group(3)}"
-    return day if "1995-01-01" <= day <= today and 1 <= int(m.group(2)) <= 12 and 1 <= int(m.group(3)) <= 31 else None
+    return day if _EARLIEST_DAY <= day <= today and 1 <= int(m.group(2)) <= 12 and 1 <= int(m.group(3)) <= 31 else None
 
 
 def _declared_date(root: html.HtmlElement, today: str) -> str | None:
@@ -187,15 +204,39 @@ def _declared_date(root: html.HtmlElement, today: str) -> str | None:
     return None
 
 
+def _text_date(root: html.HtmlElement, today: str) -> str | None:
+    """The first short text segment of the body that holds a full, plausible date."""
+    for segment in root.xpath(_TEXT_SEGMENTS_XPATH):
+        if not isinstance(segment, str):
+            continue
+        segment = segment.strip()
+        if _DATE_SEGMENT_MIN < len(segment) < _DATE_SEGMENT_MAX:
+            day = find_text_date(segment)
+            if day and _EARLIEST_DAY <= day <= today:
+                return day
+    return None
+
+
 def _date(root: html.HtmlElement, url: str | None) -> str | None:
-    """htmldate with its extensive search (as trafilatura runs it), then dates declared in markup."""
+    """Declared publication date, else htmldate's markup search (not extensive), else a date line."""
     from htmldate import find_date
 
     today = datetime.now().astimezone().strftime("%Y-%m-%d")
-    found = find_date(root, url=url, original_date=True, extensive_search=True, max_date=today)
+    declared = _declared_date(root, today)
+    if declared:
+        return declared
+    found = find_date(root, url=url, original_date=True, extensive_search=False, max_date=today)
     if isinstance(found, str):
         return found
-    return _declared_date(root, today)
+    return _text_date(root, today)
+
+
+def _may_name_author(root: html.HtmlElement) -> bool:
+    """False when no attribute or element of the page can be author markup (both searches skipped)."""
+    values = root.xpath(_AUTHOR_ATTRS_XPATH)
+    if _AUTHOR_ATTR_CUES.search("\n".join(v for v in values if isinstance(v, str))):
+        return True
+    return bool(root.xpath(_AUTHOR_ELEMENTS_XPATH))
 
 
 def _trafilatura_author(root: html.HtmlElement) -> str | None:
@@ -242,7 +283,9 @@ def html_metadata(root: html.HtmlElement, url: str | None) -> Metadata:
         meta.domain = domain_of(meta.url)
     title = _clean(doc.title)
     meta.title = strip_site_name(title, meta.site, meta.domain) if title else None
-    meta.author = _clean(doc.author) or _author_from_markup(root) or _trafilatura_author(root)
+    meta.author = _clean(doc.author)
+    if not meta.author and _may_name_author(root):
+        meta.author = _author_from_markup(root) or _trafilatura_author(root)
     meta.description = _clean(doc.description)
     meta.categories = _clean_list(doc.categories)
     meta.tags = _clean_list(doc.tags)
