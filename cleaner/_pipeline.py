@@ -10,9 +10,11 @@ it once. Every stage is a plain function of the blocks.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 from ._classify import ChromeMatcher, classify
 from ._decode import BinaryInputError, decode_bytes, repair_text
@@ -73,6 +75,16 @@ class Cleaner:
     ) -> None:
         if mode not in ("auto", "html", "text"):
             raise ValueError(f"mode must be 'auto', 'html' or 'text', not {mode!r}")
+        # kept so that a pickled Cleaner (Spark, multiprocessing) is rebuilt rather than copied:
+        # compiled pattern sets and scan databases do not pickle
+        self._config: dict[str, Any] = {
+            "mode": mode,
+            "site_rules": site_rules,
+            "rules_dirs": tuple(str(d) for d in rules_dirs),
+            "site": site,
+            "max_bytes": max_bytes,
+            "lexicon": lexicon,
+        }
         self.mode: Mode = mode
         self.max_bytes = max_bytes
         self.site = site
@@ -81,6 +93,9 @@ class Cleaner:
         self.rulebook: RuleBook | None = RuleBook.load(rules_dirs) if site_rules else None
         if self.rulebook is not None and site:
             self.rulebook.require(site)  # an unknown forced site is a setup error, not a per-page one
+
+    def __reduce__(self) -> tuple[Any, tuple[()]]:
+        return functools.partial(Cleaner, **self._config), ()
 
     def clean(
         self,

@@ -72,3 +72,16 @@ def test_modes_are_accepted(mode: str) -> None:
 def test_bad_mode_is_a_clear_error() -> None:
     with pytest.raises(ValueError, match="mode"):
         cleaner.Cleaner(mode="pdf")  # type: ignore[arg-type]
+
+
+def test_a_cleaner_pickles_by_its_settings() -> None:
+    """Spark and multiprocessing ship a configured Cleaner to workers; it is rebuilt there."""
+    import pickle
+
+    original = cleaner.Cleaner(mode="text", site_rules=False, max_bytes=10_000)
+    copy = pickle.loads(pickle.dumps(original))
+    assert (copy.mode, copy.max_bytes, copy.rulebook) == ("text", 10_000, None)
+    page = "Home\nShare\n" + "\n".join(
+        f"The council said on Monday that bridge {i} would open next spring." for i in range(6)
+    )
+    assert copy.clean(page).to_dict() == original.clean(page).to_dict()
