@@ -13,7 +13,7 @@ import pytest
 
 from cleaner._model import STATUS_BINARY, STATUS_EMPTY, STATUS_OK, STATUS_TOO_LARGE, Result
 from cleaner._pipeline import Cleaner
-from cleaner.html._parse import MAX_EXTRACT_TEXT, parse_markup
+from cleaner.html._parse import MAX_EXTRACT_ELEMENTS, MAX_EXTRACT_TEXT, parse_markup
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "html"
 SENTENCE = "The harbour handled more cargo this spring than in any year since the new cranes were installed."
@@ -125,7 +125,11 @@ def test_control_characters_are_removed_before_parsing(cleaner: Cleaner) -> None
 def test_parse_measures_the_tree() -> None:
     parsed = parse_markup("<html><body><p>abc</p><p>de</p></body></html>")
     assert parsed is not None
-    assert parsed.text_chars == 5
     assert not parsed.too_large
     big = parse_markup("<html><body><p>" + "a" * (MAX_EXTRACT_TEXT + 1) + "</p></body></html>")
     assert big is not None and big.too_large
+    many = parse_markup("<html><body>" + "<i>a</i>" * (MAX_EXTRACT_ELEMENTS + 1) + "</body></html>")
+    assert many is not None and many.too_large
+    # markup over the bounds whose tree is not: long attributes are neither text nor elements
+    padded = parse_markup(f"<html><body><p title='{'x' * MAX_EXTRACT_TEXT}'>abc</p></body></html>")
+    assert padded is not None and not padded.too_large

@@ -68,6 +68,17 @@ def test_declared_publication_date(head: str) -> None:
     assert meta_of(head).date == "2024-04-18"
 
 
+@pytest.mark.parametrize(
+    "body",
+    [
+        '<time itemprop="datePublished" datetime="2024-04-18T09:30">18 April</time>',
+        '<span itemprop="datePublished" content="2024-04-18">Thursday</span>',
+    ],
+)
+def test_microdata_publication_date(body: str) -> None:
+    assert meta_of("<title>T</title>", body).date == "2024-04-18"
+
+
 def test_declared_date_skips_htmldate(monkeypatch: pytest.MonkeyPatch) -> None:
     import htmldate
 

@@ -47,7 +47,9 @@ def run_trafilatura(root: html.HtmlElement, url: str | None) -> Any:
         with_metadata=False,
         include_comments=False,
         include_tables=True,
-        output_format="python",
+        # "xml" only changes what bare_extraction renders afterwards: it keeps the body
+        # tree and skips the plain-text rendering ("python") that we would throw away
+        output_format="xml",
     )
 
 

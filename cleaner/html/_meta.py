@@ -76,7 +76,8 @@ _PUBLISHED_XPATH = (
     " or @itemprop='datePublished' or @name='datePublished' or @name='publish-date' or @name='pubdate'"
     " or @name='parsely-pub-date' or @name='sailthru.date' or @name='dc.date.issued' or @name='DC.date.issued'"
     " or @name='citation_publication_date' or @name='date']/@content"
-    " | //*[@itemprop='datePublished']/@datetime | //*[@itemprop='datePublished']/@content"
+    # microdata through the attribute axis: testing attributes is cheaper than testing every element
+    " | //@itemprop[.='datePublished']/../@*[name()='datetime' or name()='content']"
 )
 # Text segments of the page body, in document order, for the last-resort date search.
 _TEXT_SEGMENTS_XPATH = "//body//text()[not(parent::script or parent::style or parent::noscript or parent::template)]"

@@ -31,12 +31,7 @@ _CONTROL_BYTES = bytes(b for b in range(32) if b not in (9, 10, 12, 13)) + b"\x7
 @dataclass(slots=True)
 class Parsed:
     root: html.HtmlElement
-    elements: int
-    text_chars: int
-
-    @property
-    def too_large(self) -> bool:
-        return self.text_chars > MAX_EXTRACT_TEXT or self.elements > MAX_EXTRACT_ELEMENTS
+    too_large: bool
 
 
 def _parser() -> html.HTMLParser:
@@ -63,10 +58,17 @@ def parse_markup(markup: str) -> Parsed | None:
         return None
     if root is None:
         return None
+    return Parsed(root=root, too_large=_too_large(root, data))
+
+
+def _too_large(root: html.HtmlElement, data: bytes) -> bool:
+    if len(data) <= MAX_EXTRACT_TEXT and data.count(b"<") <= MAX_EXTRACT_ELEMENTS:
+        # the usual page: no element without a "<", no more text than bytes, so no need to count
+        return False
     # XPath counts in C; iterating lxml.html elements in Python builds a proxy per node
     elements = _number(root.xpath("count(//*)"))
     text_chars = _number(root.xpath("string-length(string(/*))"))
-    return Parsed(root=root, elements=elements, text_chars=text_chars)
+    return text_chars > MAX_EXTRACT_TEXT or elements > MAX_EXTRACT_ELEMENTS
 
 
 def _number(value: object) -> int:
