@@ -114,9 +114,10 @@ def test_date_from_a_printed_date_line(body: str, date: str | None) -> None:
         ("<div class='content'><p>Nothing about who wrote this.</p></div>", False),
         ("<div class='post-meta'><span class='writer'>Jane Marsh</span></div>", True),
         ("<div><author>Jane Marsh</author></div>", True),
+        ("<div class='BBL'>Jane Marsh</div>", True),
     ],
 )
-def test_author_searches_only_run_when_markup_may_name_one(
+def test_trafilatura_author_search_only_runs_when_markup_may_name_one(
     monkeypatch: pytest.MonkeyPatch, body: str, searched: bool
 ) -> None:
     from cleaner.html import _meta
@@ -125,7 +126,7 @@ def test_author_searches_only_run_when_markup_may_name_one(
     monkeypatch.setattr(_meta, "_author_from_markup", lambda root: calls.append("ours"))
     monkeypatch.setattr(_meta, "_trafilatura_author", lambda root: calls.append("trafilatura"))
     meta_of("<title>T</title>", body)
-    assert calls == (["ours", "trafilatura"] if searched else [])
+    assert calls == (["ours", "trafilatura"] if searched else ["ours"])
 
 
 def test_future_dates_are_ignored() -> None:

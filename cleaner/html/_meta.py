@@ -11,9 +11,9 @@ page declares for machines first, then htmldate's markup search without its
 "extensive" mode (which hands date-like strings to dateparser and regex-scans
 the whole serialised page: on pages without a date it costs more than the
 content extraction), then the first short text segment that holds a full
-date. Author markup is searched only when the page's class/id/rel/itemprop
-attributes mention an author or byline at all (one scan of the attribute
-values), first with our own XPath, then with trafilatura's stricter search.
+date. Author markup is searched with our own XPath, then - only when the
+page's class/id/rel/itemprop attributes mention an author or byline at all
+(one scan of the attribute values) - with trafilatura's costly search.
 """
 
 from __future__ import annotations
@@ -40,10 +40,12 @@ _NON_WORD = re.compile(r"[\W_]+")
 # Author markup in one XPath pass (contains() runs in C; regex tests do not):
 # schema.org itemprop, rel=author, and the class/id names bylines use.
 _AUTHOR_XPATH = (
-    "//*[@rel='author' or contains(@itemprop,'author') or contains(@class,'uthor') or contains(@class,'yline')"
-    " or contains(@class,'writer') or contains(@class,'posted-by') or contains(@class,'submitted-by')"
-    " or contains(@class,'username') or contains(@class,'screenname')"
-    " or contains(@id,'uthor') or contains(@data-component,'Byline') or contains(@data-testid,'Author')]|//author"
+    # through the attribute axis: testing attributes is cheaper than testing every element
+    "//@rel[.='author']/.. | //@itemprop[contains(.,'author')]/.."
+    " | //@class[contains(.,'uthor') or contains(.,'yline') or contains(.,'writer') or contains(.,'posted-by')"
+    " or contains(.,'submitted-by') or contains(.,'username') or contains(.,'screenname')]/.."
+    " | //@id[contains(.,'uthor')]/.. | //@data-component[contains(.,'Byline')]/.."
+    " | //@data-testid[contains(.,'Author')]/.. | //author"
 )
 # Strongest cues first: explicit author markup, then byline containers, then anything "author"-ish.
 _AUTHOR_TIERS = (
@@ -284,9 +286,9 @@ def html_metadata(root: html.HtmlElement, url: str | None) -> Metadata:
         meta.domain = domain_of(meta.url)
     title = _clean(doc.title)
     meta.title = strip_site_name(title, meta.site, meta.domain) if title else None
-    meta.author = _clean(doc.author)
+    meta.author = _clean(doc.author) or _author_from_markup(root)
     if not meta.author and _may_name_author(root):
-        meta.author = _author_from_markup(root) or _trafilatura_author(root)
+        meta.author = _trafilatura_author(root)
     meta.description = _clean(doc.description)
     meta.categories = _clean_list(doc.categories)
     meta.tags = _clean_list(doc.tags)
