@@ -104,3 +104,13 @@ def test_fallback_when_extractor_finds_too_little(cleaner: Cleaner) -> None:
 def test_no_fallback_on_a_normal_page(cleaner: Cleaner) -> None:
     result = _clean(cleaner, CASES[0])
     assert not any(";fallback" in b.reason for b in result.blocks)
+
+
+def test_repeated_short_lines_inside_the_extraction_are_kept(cleaner: Cleaner) -> None:
+    # "Meal 1" / "Eat every two hours" recur, but as the article's own structure, not as menus
+    result = _clean(cleaner, "repeated_labels.html")
+    assert result.text.count("Eat every two hours") == 4
+    assert result.text.count("Meal 2") == 2
+    restored = [b for b in result.blocks if b.reason.endswith(":inside-extraction")]
+    assert restored and all(b.kept for b in restored)
+    assert "Recipes" not in result.text

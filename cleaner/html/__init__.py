@@ -21,7 +21,8 @@ from typing import TYPE_CHECKING, Any
 
 from .._decode import repair_text
 from .._html_text import tree_to_text
-from .._model import STATUS_EMPTY, Metadata, Result
+from .._model import STATUS_EMPTY, STATUS_OK, Metadata, Result
+from .._pipeline import assemble
 from .._segment import split_blocks
 from ._meta import html_metadata, merge
 from ._parse import Parsed, head_only, parse_markup
@@ -36,6 +37,15 @@ if TYPE_CHECKING:
 SHORT_EXTRACTION_WORDS = 60
 FALLBACK_GAIN = 2.0
 FALLBACK_SUFFIX = ";fallback"
+# The generic classifier drops short lines that recur on the page: in a
+# full-page dump those are menu entries. Inside trafilatura's extraction the
+# menus are already gone, and a recurring short line is the article's own
+# structure (the "Meal 1" / "Eat every 2-3 hours" labels of a plan, a table's
+# row labels). Measured: aeb shingle F1 +0.001, wcxb-dev bag F1 +0.001,
+# forums unchanged. Longer second copies stay dropped (a duplicated paragraph
+# is still a duplicate).
+RESTORED_IN_EXTRACTION = frozenset(["generic:repeated-line"])
+RESTORED_SUFFIX = ":inside-extraction"
 # The full-page text handed to the fallback is cut here (at a line break):
 # longer than any article, short enough that classifying it stays quick.
 MAX_FALLBACK_TEXT = 500_000
@@ -83,7 +93,17 @@ def _from_extraction(cleaner: Cleaner, body: Any, url: str | None, rules: SiteRu
     blocks = body_to_blocks(body)
     for b in blocks:
         b.text = repair_text(b.text)
-    return cleaner.clean_blocks(blocks, url=url, mode="html", rules=rules, use_region=False)
+    result = cleaner.clean_blocks(blocks, url=url, mode="html", rules=rules, use_region=False)
+    restored = False
+    for b in result.blocks:
+        if not b.kept and b.reason in RESTORED_IN_EXTRACTION:
+            b.keep("body", b.reason + RESTORED_SUFFIX)
+            restored = True
+    if restored:
+        result.text = assemble(result.blocks)
+        if result.text and result.status == STATUS_EMPTY:
+            result.status = STATUS_OK
+    return result
 
 
 def _fallback(cleaner: Cleaner, parsed: Parsed, url: str | None, rules: SiteRules | None, why: str) -> Result:
