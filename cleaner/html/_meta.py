@@ -7,11 +7,11 @@ and the text stage only fills the gaps.
 
 Only the cheap parts of trafilatura's metadata extraction run here: meta
 tags, JSON-LD, title, canonical URL and site name. Dates come from what the
-page declares for machines first, then htmldate's markup search without its
-"extensive" mode (which hands date-like strings to dateparser and regex-scans
-the whole serialised page: on pages without a date it costs more than the
-content extraction), then the first short text segment that holds a full
-date. Author markup is searched with our own XPath, then - only when the
+page declares for machines first, then the first short text segment that
+holds a full date, then htmldate's markup search without its "extensive"
+mode (which hands date-like strings to dateparser and regex-scans the whole
+serialised page: on pages without a date it costs more than the content
+extraction). Author markup is searched with our own XPath, then - only when the
 page's class/id/rel/itemprop attributes mention an author or byline at all
 (one scan of the attribute values) - with trafilatura's costly search.
 """
@@ -82,7 +82,12 @@ _PUBLISHED_XPATH = (
     " | //@itemprop[.='datePublished']/../@*[name()='datetime' or name()='content']"
 )
 # Text segments of the page body, in document order, for the last-resort date search.
-_TEXT_SEGMENTS_XPATH = "//body//text()[not(parent::script or parent::style or parent::noscript or parent::template)]"
+# Only segments that can hold a year (every date pattern needs 19xx or 20xx):
+# contains() in C skips most of the page's text before Python sees it.
+_TEXT_SEGMENTS_XPATH = (
+    "//body//text()[contains(., '19') or contains(., '20')]"
+    "[not(parent::script or parent::style or parent::noscript or parent::template)]"
+)
 # A date line is short ("March 3, 2024", "Posted 2024-03-03"); longer segments
 # are prose whose dates are about something else (htmldate's bounds, exclusive).
 _DATE_SEGMENT_MIN, _DATE_SEGMENT_MAX = 6, 52
@@ -221,17 +226,18 @@ def _text_date(root: html.HtmlElement, today: str) -> str | None:
 
 
 def _date(root: html.HtmlElement, url: str | None) -> str | None:
-    """Declared publication date, else htmldate's markup search (not extensive), else a date line."""
+    """Declared publication date, else a printed date line, else htmldate's markup search (not extensive)."""
     from htmldate import find_date
 
     today = datetime.now().astimezone().strftime("%Y-%m-%d")
-    declared = _declared_date(root, today)
-    if declared:
-        return declared
-    found = find_date(root, url=url, original_date=True, extensive_search=False, max_date=today)
-    if isinstance(found, str):
+    # a printed date line before htmldate's markup search: measured on wcxb-dev
+    # (782 dated pages) 668 right this way, 661 the other way round, and
+    # htmldate (a copy of the tree, many XPaths) then runs on fewer pages
+    found = _declared_date(root, today) or _text_date(root, today)
+    if found:
         return found
-    return _text_date(root, today)
+    found = find_date(root, url=url, original_date=True, extensive_search=False, max_date=today)
+    return found if isinstance(found, str) else None
 
 
 def _may_name_author(root: html.HtmlElement) -> bool:
