@@ -108,6 +108,16 @@ def test_date_from_a_printed_date_line(body: str, date: str | None) -> None:
     assert meta_of("<title>T</title>", body).date == date
 
 
+def test_date_line_skips_htmldate(monkeypatch: pytest.MonkeyPatch) -> None:
+    import htmldate
+
+    def boom(*args: object, **kwargs: object) -> str:
+        raise AssertionError("htmldate must not run when the page prints a date line")
+
+    monkeypatch.setattr(htmldate, "find_date", boom)
+    assert meta_of("<title>T</title>", "<p class='meta'>Posted on 12 June 2023</p>").date == "2023-06-12"
+
+
 @pytest.mark.parametrize(
     ("body", "searched"),
     [
