@@ -118,27 +118,6 @@ def test_date_line_skips_htmldate(monkeypatch: pytest.MonkeyPatch) -> None:
     assert meta_of("<title>T</title>", "<p class='meta'>Posted on 12 June 2023</p>").date == "2023-06-12"
 
 
-@pytest.mark.parametrize(
-    ("body", "searched"),
-    [
-        ("<div class='content'><p>Nothing about who wrote this.</p></div>", False),
-        ("<div class='post-meta'><span class='writer'>Jane Marsh</span></div>", True),
-        ("<div><author>Jane Marsh</author></div>", True),
-        ("<div class='BBL'>Jane Marsh</div>", True),
-    ],
-)
-def test_trafilatura_author_search_only_runs_when_markup_may_name_one(
-    monkeypatch: pytest.MonkeyPatch, body: str, searched: bool
-) -> None:
-    from cleaner.html import _meta
-
-    calls: list[str] = []
-    monkeypatch.setattr(_meta, "_author_from_markup", lambda root: calls.append("ours"))
-    monkeypatch.setattr(_meta, "_trafilatura_author", lambda root: calls.append("trafilatura"))
-    meta_of("<title>T</title>", body)
-    assert calls == (["ours", "trafilatura"] if searched else ["ours"])
-
-
 def test_future_dates_are_ignored() -> None:
     assert meta_of('<meta property="article:published_time" content="2999-01-01">').date is None
 

@@ -52,15 +52,6 @@ _AUTHOR_TIERS = (
     re.compile(r"^(?:author|author-?name|authorname|byline__name|author__name)$|\bauthor-?name\b|\bAuthorName\b", re.I),
     re.compile(r"\b(?:byline|author|writer|posted-by|submitted-by|username|screenname)\b", re.I),
 )
-# Every attribute value either author search (ours above, trafilatura's) can
-# match contains one of these strings: when none of the page's attribute
-# values does, neither search can find anything and both are skipped.
-_AUTHOR_ATTRS_XPATH = "//@class|//@id|//@rel|//@itemprop|//@data-testid|//@data-component"
-_AUTHOR_ATTR_CUES = re.compile(
-    r"uthor|yline|writer|screenname|username|byl|BBL|channel-name|zuozhe|bianji|xiaobian|"
-    r"submitted-by|posted-by|journalist-name"
-)
-_AUTHOR_ELEMENTS_XPATH = "//author|//rel"
 _AUTHOR_MAX_CHARS = 120
 _BY_PREFIX = re.compile(r"^(?:by|written by|posted by|author:?|authors:?|von|par|por)\s+", re.IGNORECASE)
 # Containers whose names are not the page's author: comments, sidebars, quotes, teasers.
@@ -240,19 +231,14 @@ def _date(root: html.HtmlElement, url: str | None) -> str | None:
     return found if isinstance(found, str) else None
 
 
-def _may_name_author(root: html.HtmlElement) -> bool:
-    """False when no attribute or element of the page can be author markup (both searches skipped)."""
-    values = root.xpath(_AUTHOR_ATTRS_XPATH)
-    if _AUTHOR_ATTR_CUES.search("\n".join(v for v in values if isinstance(v, str))):
-        return True
-    return bool(root.xpath(_AUTHOR_ELEMENTS_XPATH))
-
-
 def _trafilatura_author(root: html.HtmlElement) -> str | None:
-    """trafilatura's own author search (a pruned deep copy, many XPaths): the last resort."""
-    from trafilatura.metadata import extract_author
+    """trafilatura's own author search (same result, no tree copy): the last resort."""
+    from trafilatura.json_metadata import normalize_authors
 
-    author = _clean(extract_author(root))
+    from ._author import find_author
+
+    found = find_author(root)
+    author = _clean(normalize_authors(None, found)) if found else None
     # the same sanity filter as our own markup search ("Last Updated" is a label, not a name)
     return None if author is None or _NOT_A_NAME.search(author) else author
 
@@ -292,9 +278,7 @@ def html_metadata(root: html.HtmlElement, url: str | None) -> Metadata:
         meta.domain = domain_of(meta.url)
     title = _clean(doc.title)
     meta.title = strip_site_name(title, meta.site, meta.domain) if title else None
-    meta.author = _clean(doc.author) or _author_from_markup(root)
-    if not meta.author and _may_name_author(root):
-        meta.author = _trafilatura_author(root)
+    meta.author = _clean(doc.author) or _author_from_markup(root) or _trafilatura_author(root)
     meta.description = _clean(doc.description)
     meta.categories = _clean_list(doc.categories)
     meta.tags = _clean_list(doc.tags)
