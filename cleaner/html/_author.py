@@ -32,6 +32,8 @@ _CANDIDATES = etree.XPath(
     " | //@rel[.='author']/.. | //@itemprop[contains(.,'author')]/.."
     " | //@data-testid[.='AuthorCard' or .='AuthorURL']/.. | //@data-component[contains(.,'Byline')]/.."
     " | //rel[.='me']/.. | //author"
+    # not trafilatura's: makes this a superset of _meta's own author XPath too, so one query serves both
+    " | //@data-testid[contains(.,'Author')]/.."
 )
 # Superset of the sections trafilatura's AUTHOR_DISCARD_XPATHS delete.
 _DISCARDS = etree.XPath(
@@ -137,10 +139,17 @@ def _text_without(el: etree._Element, gone: set[etree._Element]) -> str:
     return " ".join(" ".join(parts).split())
 
 
-def find_author(root: html.HtmlElement) -> str | None:
+def author_candidates(root: html.HtmlElement) -> list[etree._Element]:
+    """Every element either author search may pick, in document order."""
+    found = _CANDIDATES(root)
+    return [el for el in found if isinstance(el, etree._Element)] if isinstance(found, list) else []
+
+
+def find_author(root: html.HtmlElement, candidates: list[etree._Element] | None = None) -> str | None:
     """The raw author string trafilatura's ``extract_author`` would find, or None."""
-    candidates = _CANDIDATES(root)
-    if not isinstance(candidates, list) or not candidates:
+    if candidates is None:
+        candidates = author_candidates(root)
+    if not candidates:
         return None
     found = _DISCARDS(root)
     gone = {
@@ -148,7 +157,7 @@ def find_author(root: html.HtmlElement) -> str | None:
     }
     for tier in _TIERS:
         for el in candidates:
-            if not isinstance(el, etree._Element) or not tier(el):
+            if not tier(el):
                 continue
             if el in gone or any(a in gone for a in el.iterancestors()):
                 continue

@@ -39,14 +39,9 @@ _TITLE_SPLIT = re.compile(r"\s+[|–—·•:»-]\s+")
 _NON_WORD = re.compile(r"[\W_]+")
 # Author markup in one XPath pass (contains() runs in C; regex tests do not):
 # schema.org itemprop, rel=author, and the class/id names bylines use.
-_AUTHOR_XPATH = (
-    # through the attribute axis: testing attributes is cheaper than testing every element
-    "//@rel[.='author']/.. | //@itemprop[contains(.,'author')]/.."
-    " | //@class[contains(.,'uthor') or contains(.,'yline') or contains(.,'writer') or contains(.,'posted-by')"
-    " or contains(.,'submitted-by') or contains(.,'username') or contains(.,'screenname')]/.."
-    " | //@id[contains(.,'uthor')]/.. | //@data-component[contains(.,'Byline')]/.."
-    " | //@data-testid[contains(.,'Author')]/.. | //author"
-)
+# Our author markup (a subset of _author's candidates, filtered in Python):
+# schema.org itemprop, rel=author, and the class/id names bylines use.
+_AUTHOR_CLASS_CUES = ("uthor", "yline", "writer", "posted-by", "submitted-by", "username", "screenname")
 # Strongest cues first: explicit author markup, then byline containers, then anything "author"-ish.
 _AUTHOR_TIERS = (
     re.compile(r"^(?:author|author-?name|authorname|byline__name|author__name)$|\bauthor-?name\b|\bAuthorName\b", re.I),
@@ -164,10 +159,25 @@ def _in_other_area(el: html.HtmlElement) -> bool:
     return any(_NOT_AUTHOR_AREA.search(f"{a.get('class') or ''} {a.get('id') or ''}") for a in el.iterancestors())
 
 
-def _author_from_markup(root: html.HtmlElement) -> str | None:
+def _is_author_markup(el: html.HtmlElement) -> bool:
+    cls = el.get("class") or ""
+    return (
+        el.tag == "author"
+        or el.get("rel") == "author"
+        or "author" in (el.get("itemprop") or "")
+        or any(cue in cls for cue in _AUTHOR_CLASS_CUES)
+        or "uthor" in (el.get("id") or "")
+        or "Byline" in (el.get("data-component") or "")
+        or "Author" in (el.get("data-testid") or "")
+    )
+
+
+def _author_from_markup(candidates: list[Any]) -> str | None:
     """The best-marked author name on the page (outside comments and sidebars)."""
     best: tuple[int, str] | None = None
-    for el in root.xpath(_AUTHOR_XPATH):
+    for el in candidates:
+        if not _is_author_markup(el):
+            continue
         tier = _author_tier(el)
         if best is not None and tier >= best[0]:
             continue
@@ -231,13 +241,13 @@ def _date(root: html.HtmlElement, url: str | None) -> str | None:
     return found if isinstance(found, str) else None
 
 
-def _trafilatura_author(root: html.HtmlElement) -> str | None:
+def _trafilatura_author(root: html.HtmlElement, candidates: list[Any]) -> str | None:
     """trafilatura's own author search (same result, no tree copy): the last resort."""
     from trafilatura.json_metadata import normalize_authors
 
     from ._author import find_author
 
-    found = find_author(root)
+    found = find_author(root, candidates)
     author = _clean(normalize_authors(None, found)) if found else None
     # the same sanity filter as our own markup search ("Last Updated" is a label, not a name)
     return None if author is None or _NOT_A_NAME.search(author) else author
@@ -278,7 +288,12 @@ def html_metadata(root: html.HtmlElement, url: str | None) -> Metadata:
         meta.domain = domain_of(meta.url)
     title = _clean(doc.title)
     meta.title = strip_site_name(title, meta.site, meta.domain) if title else None
-    meta.author = _clean(doc.author) or _author_from_markup(root) or _trafilatura_author(root)
+    meta.author = _clean(doc.author)
+    if not meta.author:
+        from ._author import author_candidates
+
+        candidates = author_candidates(root)
+        meta.author = _author_from_markup(candidates) or _trafilatura_author(root, candidates)
     meta.description = _clean(doc.description)
     meta.categories = _clean_list(doc.categories)
     meta.tags = _clean_list(doc.tags)
