@@ -55,6 +55,7 @@ END_WINDOW = 240
 PHRASE_SAMPLE_CHARS = 5_000
 # Categories whose prose-length blocks are still chrome (fluent appeals).
 PROSE_CHROME = ("appeal", "subscription", "cookie", "legal")
+ANCHOR_SUFFIX = ":anchor"  # key of a category's anchor-phrase count in phrase hits
 
 # Below this many words of running prose the page is not an article, and the
 # main region is searched with list_score instead (short lines count too).
@@ -85,6 +86,8 @@ _URL_PREFIXES = ("http", "www.")  # a cheap test before the regex
 COPY_MIN_WORDS = 8
 BLOB_MIN_WORDS = 150
 BLOB_COPY_SHARE = 0.5
+# Where isolated repeats are kept (extracted articles), this many copies in a row still go.
+COPY_RUN_MIN = 3
 
 
 @dataclass(slots=True)
@@ -266,6 +269,8 @@ class ChromeMatcher:
         for phrase in found:
             for cat in self.phrase_owner.get(phrase, ()):
                 hits[cat.name] = hits.get(cat.name, 0) + 1
+                if phrase in cat.anchors:
+                    hits[cat.name + ANCHOR_SUFFIX] = hits.get(cat.name + ANCHOR_SUFFIX, 0) + 1
         return hits
 
     def match_phrases(self, hits: dict[str, int]) -> Chrome | None:
@@ -273,7 +278,9 @@ class ChromeMatcher:
         for cat_name in PROSE_CHROME:
             cat = self.categories.get(cat_name)
             n = hits.get(cat_name, 0)
-            if cat is not None and n >= cat.min_phrases and (best is None or n > best[0]):
+            if cat is None or n < cat.min_phrases or (cat.anchors and not hits.get(cat_name + ANCHOR_SUFFIX)):
+                continue  # too few cues, or only topic words (prose *about* subscriptions or donations)
+            if best is None or n > best[0]:
                 best = (n, cat_name)
         if best is None:
             return None
@@ -293,8 +300,13 @@ def _re2_compile(cat: CategoryPatterns, kind: str) -> Any:
     return re2.compile(_source(cat, kind).encode(), options)
 
 
-def label_chrome(blocks: list[Block], matcher: ChromeMatcher) -> list[Chrome | None]:
-    """A chrome label (or None) for every block."""
+def label_chrome(blocks: list[Block], matcher: ChromeMatcher, second_copies: bool = True) -> list[Chrome | None]:
+    """A chrome label (or None) for every block.
+
+    ``second_copies=False`` keeps isolated repeated paragraphs: inside an
+    extractor's article (HTML mode) a lone repeat is the author's (a recipe's
+    steps, a refrain); only runs of copies (a section printed twice) go.
+    """
     labels: list[Chrome | None] = []
     hits: list[dict[str, int]] = []
     candidates = matcher.candidates(blocks)
@@ -315,23 +327,32 @@ def label_chrome(blocks: list[Block], matcher: ChromeMatcher) -> list[Chrome | N
             label = Chrome("navigation", "generic:navigation:bare-url")
         labels.append(label)
     _spread_appeals(labels, hits)
-    _label_copies(blocks, labels)
+    _label_copies(blocks, labels, second_copies)
     return labels
 
 
-def _label_copies(blocks: list[Block], labels: list[Chrome | None]) -> None:
+def _label_copies(blocks: list[Block], labels: list[Chrome | None], second_copies: bool = True) -> None:
     """Second copies of a paragraph, and blobs that copy many other blocks.
 
     Dumps often carry the article twice: a repeated paragraph, or the whole
     text again inside one giant block (structured data, a print version).
     """
     seen: set[str] = set()
+    copies: list[list[int]] = [[]]  # runs of consecutive second copies (among paragraph-sized blocks)
     for i, b in enumerate(blocks):
         if b.words < COPY_MIN_WORDS or labels[i] is not None:
             continue
         if b.repeats > 1 and b.text in seen:
-            labels[i] = Chrome("repeated", "generic:repeated:second-copy")
+            copies[-1].append(i)
+        elif copies[-1]:
+            copies.append([])
         seen.add(b.text)
+    for run in copies:
+        # an isolated repeat inside an extracted article is the author's (a recipe's
+        # refrain); a run of them is the article printed twice
+        if second_copies or len(run) >= COPY_RUN_MIN:
+            for i in run:
+                labels[i] = Chrome("repeated", "generic:repeated:second-copy")
     pieces = [b for b in blocks if b.words >= COPY_MIN_WORDS and b.words < BLOB_MIN_WORDS]
     for i, b in enumerate(blocks):
         if b.words < BLOB_MIN_WORDS or labels[i] is not None:
@@ -502,7 +523,7 @@ def analyse(
     blocks: list[Block], matcher: ChromeMatcher, has_stopwords: bool, use_region: bool = True
 ) -> tuple[list[Chrome | None], BlockContext]:
     """The passes before the decision: chrome labels, prose classes, comment thread, region."""
-    labels = label_chrome(blocks, matcher)
+    labels = label_chrome(blocks, matcher, second_copies=use_region)
     thresholds = stop_thresholds(blocks, has_stopwords)
     classes = [prose_class(b, thresholds) for b in blocks]
     comments_from = comment_section_start(blocks, labels, classes) if use_region else len(blocks)

@@ -8,7 +8,17 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
 
-_KNOWN_KEYS = {"lines", "starts", "ends", "contains", "max_words", "contains_max_words", "phrases", "min_phrases"}
+_KNOWN_KEYS = {
+    "lines",
+    "starts",
+    "ends",
+    "contains",
+    "max_words",
+    "contains_max_words",
+    "phrases",
+    "min_phrases",
+    "anchors",
+}
 
 
 @dataclass(slots=True)
@@ -24,6 +34,8 @@ class CategoryPatterns:
     contains_max_words: int = 30
     phrases: tuple[str, ...] = ()
     min_phrases: int = 2
+    # phrases of which one must be among the hits (the call to action, not the topic)
+    anchors: frozenset[str] = frozenset()
 
     def match_short(self, norm: str) -> str | None:
         """Name of the pattern kind that matches ``norm``, or None."""
@@ -79,7 +91,9 @@ def _compile(name: str, spec: dict[str, object]) -> CategoryPatterns:
         cat.start = re.compile(_alternation(starts), flags)
     if ends:
         cat.end = re.compile(f"(?:{_alternation(ends)})$", flags)
-    cat.phrases = tuple(str(p).lower() for p in spec.get("phrases", []))  # type: ignore[attr-defined]
+    cat.anchors = frozenset(str(p).lower() for p in spec.get("anchors", []))  # type: ignore[attr-defined]
+    phrases = [str(p).lower() for p in spec.get("phrases", [])]  # type: ignore[attr-defined]
+    cat.phrases = tuple(dict.fromkeys([*phrases, *sorted(cat.anchors)]))
     return cat
 
 

@@ -135,3 +135,43 @@ def test_answers_below_a_question_are_kept() -> None:
     page = f"Questions\nTags\nUsers\n\n{question}\n\n{meta}\n\n2 Answers\n\n{meta}\n\n{answer}\n\n{meta}\n"
     text = GENERIC.clean(page).text
     assert question in text and answer in text
+
+
+@pytest.mark.parametrize(
+    "paragraph",
+    [
+        "The streaming service costs $7.99 a month after a seven-day free trial, and subscribers can cancel anytime, "
+        "which analysts said makes the subscription cheaper than most of its rivals this year.",
+        "Charities asked residents to donate canned food, and the city said every donation made a difference "
+        "to families who rely on the pantry during the winter months.",
+    ],
+)
+def test_prose_about_subscriptions_or_donations_is_kept(paragraph: str) -> None:
+    """Topic words alone are not an appeal: the phrase rules need a call to action (an anchor)."""
+    result = GENERIC.clean(BODY + "\n\n" + paragraph)
+    assert paragraph in result.text
+
+
+def test_newsletter_box_in_prose_form_is_dropped() -> None:
+    box = (
+        "Get the day's top headlines delivered to your inbox every morning by subscribing to our newsletter, "
+        "and never miss the stories that matter to you."
+    )
+    result = GENERIC.clean(BODY + "\n\n" + box)
+    assert next(b for b in result.removed if b.text == box).category == "subscription"
+
+
+def test_extracted_article_keeps_a_lone_repeat_but_drops_a_section_printed_twice() -> None:
+    from cleaner import Block
+
+    para = [
+        f"Step {i}: stir the sauce for five minutes on a low heat until it thickens, then season well."
+        for i in range(6)
+    ]
+    refrain = "Portion: one green, one red and one yellow container, plus a teaspoon of oil."
+    order = [para[0], refrain, para[1], refrain, para[2], para[3], para[4], para[5], para[3], para[4], para[5]]
+    blocks = [Block(index=i, text=t, tag="p") for i, t in enumerate(order)]
+    result = GENERIC.clean_blocks(blocks, url=None, mode="html", use_region=False)
+    kept = [b.index for b in result.blocks if b.kept]
+    assert 3 in kept  # the refrain's second copy is the author's
+    assert not {8, 9, 10} & set(kept)  # three copies in a row: the section printed twice
