@@ -495,6 +495,10 @@ class BlockContext:
     article_end: int  # index of the comment-thread or footer marker (len(blocks) if none)
     end_category: str = "comments"
     extra: list[tuple[int, int]] = field(default_factory=list)  # secondary content runs
+    # A short line recurring on a full page is a menu entry; inside an extractor's
+    # article (use_region=False) menus are gone and it is the text's own structure
+    # (a meal plan's "Meal 1", a table's row labels).
+    repeats_are_chrome: bool = True
 
 
 def decide(blocks: list[Block], labels: list[Chrome | None], ctx: BlockContext) -> None:
@@ -513,7 +517,7 @@ def decide(blocks: list[Block], labels: list[Chrome | None], ctx: BlockContext) 
             b.drop("boilerplate", "generic:outside-main-text")
         elif klass in ("good", "near"):
             b.keep("body", f"generic:prose:{klass}")
-        elif klass == "short" and b.repeats > 1:
+        elif klass == "short" and b.repeats > 1 and ctx.repeats_are_chrome:
             b.drop("repeated", "generic:repeated-line")
         else:
             b.keep("body", f"generic:in-main-text:{klass}")
@@ -546,7 +550,12 @@ def analyse(
         extra = []
     end_category = "footer" if comments_from < len(blocks) and _FOOTER.match(blocks[comments_from].text) else "comments"
     return labels, BlockContext(
-        classes=classes, region=region, article_end=comments_from, end_category=end_category, extra=extra
+        classes=classes,
+        region=region,
+        article_end=comments_from,
+        end_category=end_category,
+        extra=extra,
+        repeats_are_chrome=use_region,
     )
 
 

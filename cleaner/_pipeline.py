@@ -90,6 +90,10 @@ class Cleaner:
         self.site = site
         self.lexicon = lexicon or default_lexicon()
         self.matcher = ChromeMatcher(self.lexicon)
+        if mode != "text":
+            from .html import load_extractors  # configured once: the first HTML page should not pay the imports
+
+            load_extractors()
         self.rulebook: RuleBook | None = RuleBook.load(rules_dirs) if site_rules else None
         if self.rulebook is not None and site:
             self.rulebook.require(site)  # an unknown forced site is a setup error, not a per-page one

@@ -111,6 +111,6 @@ def test_repeated_short_lines_inside_the_extraction_are_kept(cleaner: Cleaner) -
     result = _clean(cleaner, "repeated_labels.html")
     assert result.text.count("Eat every two hours") == 4
     assert result.text.count("Meal 2") == 2
-    restored = [b for b in result.blocks if b.reason.endswith(":inside-extraction")]
-    assert restored and all(b.kept for b in restored)
+    labels = [b for b in result.blocks if b.text == "Eat every two hours"]
+    assert len(labels) == 4 and all(b.reason == "generic:in-main-text:short" for b in labels)
     assert "Recipes" not in result.text

@@ -21,8 +21,7 @@ from typing import TYPE_CHECKING, Any
 
 from .._decode import repair_text
 from .._html_text import tree_to_text
-from .._model import STATUS_EMPTY, STATUS_OK, Metadata, Result
-from .._pipeline import assemble
+from .._model import STATUS_EMPTY, Metadata, Result
 from .._segment import split_blocks
 from ._meta import html_metadata, merge
 from ._parse import Parsed, head_only, parse_markup
@@ -37,20 +36,19 @@ if TYPE_CHECKING:
 SHORT_EXTRACTION_WORDS = 60
 FALLBACK_GAIN = 2.0
 FALLBACK_SUFFIX = ";fallback"
-# The generic classifier drops short lines that recur on the page: in a
-# full-page dump those are menu entries. Inside trafilatura's extraction the
-# menus are already gone, and a recurring short line is the article's own
-# structure (the "Meal 1" / "Eat every 2-3 hours" labels of a plan, a table's
-# row labels). Measured: aeb shingle F1 +0.001, wcxb-dev bag F1 +0.001,
-# forums unchanged. Longer second copies stay dropped (a duplicated paragraph
-# is still a duplicate).
-RESTORED_IN_EXTRACTION = frozenset(["generic:repeated-line"])
-RESTORED_SUFFIX = ":inside-extraction"
 # The full-page text handed to the fallback is cut here (at a line break):
 # longer than any article, short enough that classifying it stays quick.
 MAX_FALLBACK_TEXT = 500_000
 
-__all__ = ["clean_html"]
+__all__ = ["clean_html", "load_extractors"]
+
+
+def load_extractors() -> None:
+    """Import trafilatura and htmldate now (a second or so), not on the first page."""
+    import htmldate  # noqa: F401
+    import trafilatura  # noqa: F401
+
+    from . import _author, _extract  # noqa: F401
 
 
 def clean_html(cleaner: Cleaner, markup: str, *, url: str | None, site: str | None) -> Result:
@@ -93,17 +91,8 @@ def _from_extraction(cleaner: Cleaner, body: Any, url: str | None, rules: SiteRu
     blocks = body_to_blocks(body)
     for b in blocks:
         b.text = repair_text(b.text)
-    result = cleaner.clean_blocks(blocks, url=url, mode="html", rules=rules, use_region=False)
-    restored = False
-    for b in result.blocks:
-        if not b.kept and b.reason in RESTORED_IN_EXTRACTION:
-            b.keep("body", b.reason + RESTORED_SUFFIX)
-            restored = True
-    if restored:
-        result.text = assemble(result.blocks)
-        if result.text and result.status == STATUS_EMPTY:
-            result.status = STATUS_OK
-    return result
+    # use_region=False: trafilatura already cut the page to the article; the classifier only drops chrome
+    return cleaner.clean_blocks(blocks, url=url, mode="html", rules=rules, use_region=False)
 
 
 def _fallback(cleaner: Cleaner, parsed: Parsed, url: str | None, rules: SiteRules | None, why: str) -> Result:
