@@ -232,9 +232,7 @@ class ChromeMatcher:
 
     def candidates(self, blocks: list[Block]) -> list[set[int]] | None:
         """Per block, the ids of ``checks`` that may match it (None: check every block fully)."""
-        if self.scanner is None:
-            return None
-        return self.scanner.scan([b.text for b in blocks])
+        return None if self.scanner is None else self.scanner.scan([b.text for b in blocks])
 
     def confirm(self, text: str, words: int, ids: set[int]) -> Chrome | None:
         """The exact label among the prefilter's candidates: the same answer as ``match_short``."""

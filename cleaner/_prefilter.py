@@ -38,6 +38,10 @@ _COUNTED_REPEAT = re.compile(r"(?<!\\)((?:\\\\)*)\{\d*(?:,\d*)?\}")
 _UNESCAPED_DOLLAR = re.compile(r"(?<!\\)((?:\\\\)*)\$")
 _CACHE_PREFIX = "chrome-prefilter-"
 CACHE_KEEP = 4  # compiled databases kept on disk (about 1.6 MB each)
+# Reports past this many (a typical page gives a few dozen) mean a hostile or
+# degenerate page: the scan stops and every line is checked exactly instead.
+MAX_REPORTS_BASE = 10_000
+MAX_REPORTS_PER_LINE = 8
 
 
 def loosen(pattern: str) -> str:
@@ -76,9 +80,10 @@ class PageScanner:
     its own (allocated on first use).
     """
 
-    def __init__(self, database: Any, scratch_type: Any) -> None:
+    def __init__(self, database: Any, scratch_type: Any, stopped: type[Exception]) -> None:
         self._db = database
         self._scratch_type = scratch_type
+        self._stopped = stopped
         self._local = threading.local()
 
     def _scratch(self) -> Any:
@@ -87,8 +92,13 @@ class PageScanner:
             scratch = self._local.scratch = self._scratch_type(self._db)
         return scratch
 
-    def scan(self, lines: list[str]) -> list[set[int]]:
-        """For every line, the ids of the patterns that may match it."""
+    def scan(self, lines: list[str]) -> list[set[int]] | None:
+        """For every line, the ids of the patterns that may match it.
+
+        None when the page floods the scan with reports (an unbounded pattern
+        tail reports at every character of a long line): the caller then checks
+        every line exactly, which costs what it did before the scan existed.
+        """
         found: list[set[int]] = [set() for _ in lines]
         if not lines:
             return found
@@ -102,10 +112,16 @@ class PageScanner:
         starts = [0, *accumulate(len(part) + 1 for part in data.split(b"\n"))]
         reports: list[tuple[int, int]] = []
 
-        def on_match(pid: int, _from: int, to: int, _flags: int, _ctx: object) -> None:
-            reports.append((pid, to))
+        limit = MAX_REPORTS_BASE + MAX_REPORTS_PER_LINE * len(lines)
 
-        self._db.scan(data, match_event_handler=on_match, scratch=self._scratch())
+        def on_match(pid: int, _from: int, to: int, _flags: int, _ctx: object) -> bool:
+            reports.append((pid, to))
+            return len(reports) > limit  # True stops the scan
+
+        try:
+            self._db.scan(data, match_event_handler=on_match, scratch=self._scratch())
+        except self._stopped:
+            return None
         last = len(lines) - 1
         for pid, to in reports:
             # the line holding the match's end (an empty match at a line start counts for that line)
@@ -129,9 +145,8 @@ def build_scanner(expressions: list[str]) -> PageScanner | None:
         return _LOADED[key]
     path = _cache_dir() / f"{_CACHE_PREFIX}{key}.db"
     try:
-        scanner = _LOADED[key] = PageScanner(
-            hyperscan.loadb(path.read_bytes(), hyperscan.HS_MODE_BLOCK), hyperscan.Scratch
-        )
+        db = hyperscan.loadb(path.read_bytes(), hyperscan.HS_MODE_BLOCK)
+        scanner = _LOADED[key] = PageScanner(db, hyperscan.Scratch, hyperscan.ScanTerminated)
         return scanner
     except (OSError, hyperscan.error):
         pass  # not cached yet, or cached by another version: compile
@@ -147,7 +162,7 @@ def build_scanner(expressions: list[str]) -> PageScanner | None:
         LOGGER.debug("chrome prefilter disabled: %s", exc)
         return None
     _write_cache(path, hyperscan.dumpb(db))
-    scanner = _LOADED[key] = PageScanner(db, hyperscan.Scratch)
+    scanner = _LOADED[key] = PageScanner(db, hyperscan.Scratch, hyperscan.ScanTerminated)
     return scanner
 
 

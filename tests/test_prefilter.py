@@ -138,3 +138,12 @@ def test_old_databases_are_pruned(tmp_path: Path, monkeypatch: pytest.MonkeyPatc
         (folder / f"chrome-prefilter-old{i}.db").write_bytes(b"x")
     assert build_scanner(["donate"]) is not None
     assert len(list(folder.glob("chrome-prefilter-*.db"))) == _prefilter.CACHE_KEEP
+
+
+def test_a_page_that_floods_the_scan_gives_up_instead_of_hanging() -> None:
+    """An unbounded pattern tail reports at every character of a long line: the scan stops early."""
+    scanner = build_scanner(["^(?:more from .*)"])
+    assert scanner is not None
+    lines = ["More from " + "x" * 4000 for _ in range(200)]
+    assert scanner.scan(lines) is None  # the classifier then checks every line exactly
+    assert scanner.scan(lines[:1]) == [{0}]  # one long line stays under the cap
