@@ -114,24 +114,3 @@ def test_repeated_short_lines_inside_the_extraction_are_kept(cleaner: Cleaner) -
     labels = [b for b in result.blocks if b.text == "Eat every two hours"]
     assert len(labels) == 4 and all(b.reason == "generic:in-main-text:short" for b in labels)
     assert "Recipes" not in result.text
-
-
-@pytest.mark.parametrize(
-    ("head", "expected"),
-    [
-        ('<meta property="og:type" content="article">', True),
-        ('<meta property="article:published_time" content="2024-01-02">', True),
-        ('<script type="application/ld+json">{"@type": "NewsArticle", "headline": "x"}</script>', True),
-        ('<script type="application/ld+json">{"@type": ["BlogPosting"]}</script>', True),
-        ('<meta property="og:type" content="website">', False),
-        ('<script type="application/ld+json">{"@type": "Product", "name": "Desk"}</script>', False),
-        ("", False),
-    ],
-)
-def test_pages_that_declare_an_article(head: str, expected: bool) -> None:
-    from lxml import html as lxml_html
-
-    from cleaner.html import declares_article
-
-    root = lxml_html.fromstring(f"<html><head>{head}</head><body><p>Text</p></body></html>")
-    assert declares_article(root) is expected

@@ -10,18 +10,14 @@ Stages, all on the one tree parsed here:
 4. cleaner's generic classifier and site text rules over those blocks, which
    drop the chrome trafilatura kept (captions, related links, appeals,
    newsletter boxes, share lines, bylines);
-5. fallback: when trafilatura finds nothing or too little, or the page does
-   not declare itself an article and the plain-text engine over a full-page
-   rendering keeps clearly more, that result is used, and every block's
+5. fallback: when trafilatura finds nothing or too little, the full page is
+   rendered as text and cleaned by the plain-text engine, and every block's
    reason says so.
 """
 
 from __future__ import annotations
 
-import re
 from typing import TYPE_CHECKING, Any
-
-from lxml import etree
 
 from .._decode import repair_text
 from .._html_text import tree_to_text
@@ -40,19 +36,11 @@ if TYPE_CHECKING:
 SHORT_EXTRACTION_WORDS = 60
 FALLBACK_GAIN = 2.0
 FALLBACK_SUFFIX = ";fallback"
-_ARTICLE_META = etree.XPath(
-    "boolean(//meta[(@property='og:type' or @name='og:type') and contains(translate(@content, 'ARTICLE', 'article'),"
-    " 'article')] | //meta[@property='article:published_time' or @name='article:published_time'])"
-)
-_LD_SCRIPTS = etree.XPath("//script[@type='application/ld+json']/text()")
-_LD_ARTICLE = re.compile(
-    r'"@type"\s*:\s*\[?\s*"(?:News|Blog|Scholarly|Tech|Opinion|Analysis|Report)?(?:Article|Posting)"'
-)
 # The full-page text handed to the fallback is cut here (at a line break):
 # longer than any article, short enough that classifying it stays quick.
 MAX_FALLBACK_TEXT = 500_000
 
-__all__ = ["clean_html", "declares_article", "load_extractors"]
+__all__ = ["clean_html", "load_extractors"]
 
 
 def load_extractors() -> None:
@@ -84,21 +72,7 @@ def clean_html(cleaner: Cleaner, markup: str, *, url: str | None, site: str | No
         alt = _fallback(cleaner, parsed, url, rules, "short-extraction" if result.blocks else "no-extraction")
         if not words or _kept_words(alt) >= FALLBACK_GAIN * max(words, 1):
             result = alt
-    elif not declares_article(root):
-        # trafilatura looks for one article; a service, product or listing page spreads its
-        # content over several boxes, which the full-page engine (list mode, secondary regions) keeps
-        alt = _fallback(cleaner, parsed, url, rules, "not-an-article")
-        if _kept_words(alt) >= FALLBACK_GAIN * words:
-            result = alt
     return _finish(result, html_meta, rules, root)
-
-
-def declares_article(root: Any) -> bool:
-    """The page says it is an article: og:type, article:published_time, or a JSON-LD article type."""
-    if _ARTICLE_META(root) is True:
-        return True
-    scripts = _LD_SCRIPTS(root)
-    return isinstance(scripts, list) and any(_LD_ARTICLE.search(str(t)) for t in scripts)
 
 
 def _extract_body(root: Any, url: str | None) -> Any:
