@@ -171,7 +171,7 @@ class ChromeMatcher:
             target = norm if kind in ("line", "start") else text[-END_WINDOW:] if kind == "end" else text
             for index in sorted(pattern_set.Match(target) or ()):
                 cat = self.categories[names[index]]
-                if words <= (cat.contains_max_words if kind == "contains" else cat.max_words):
+                if words <= _word_limit(kind, cat):
                     return Chrome(cat.name, f"generic:{cat.name}:{kind}")
         return None
 
@@ -205,7 +205,7 @@ class ChromeMatcher:
         return label
 
     def _match_short(self, text: str, words: int) -> Chrome | None:
-        norm = text.rstrip(TRAILING_CHARS) or text
+        norm = _strip_trailing(text)
         if self.sets is not None:
             return self._match_sets(text, norm, words)
         tail = text[-END_WINDOW:]
@@ -241,16 +241,16 @@ class ChromeMatcher:
             if pid >= len(self.checks):
                 break  # the rest are phrase ids
             kind, cat, rx = self.checks[pid]
+            if words > _word_limit(kind, cat):
+                continue
             if kind in ("line", "start"):
-                if words > self.line_max_words or words > cat.max_words:
-                    continue
                 if norm is None:
-                    norm = (text.rstrip(TRAILING_CHARS) or text).encode()
+                    norm = _strip_trailing(text).encode()
                 hit = rx.fullmatch(norm) if kind == "line" else rx.match(norm)
             elif kind == "end":
-                hit = rx.search(text[-END_WINDOW:].encode()) if words <= cat.max_words else None
+                hit = rx.search(text[-END_WINDOW:].encode())
             else:
-                hit = rx.search(text.encode()) if words <= cat.contains_max_words else None
+                hit = rx.search(text.encode())
             if hit is not None:
                 return Chrome(cat.name, f"generic:{cat.name}:{kind}")
         return None
@@ -283,6 +283,16 @@ class ChromeMatcher:
         if best is None:
             return None
         return Chrome(best[1], f"generic:{best[1]}:phrases")
+
+
+def _word_limit(kind: str, cat: CategoryPatterns) -> int:
+    """The longest block (in words) a category's pattern of this kind may label."""
+    return cat.contains_max_words if kind == "contains" else cat.max_words
+
+
+def _strip_trailing(text: str) -> str:
+    """What line and start patterns see: the block without trailing spaces and punctuation."""
+    return text.rstrip(TRAILING_CHARS) or text
 
 
 def _source(cat: CategoryPatterns, kind: str) -> str:
