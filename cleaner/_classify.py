@@ -308,6 +308,9 @@ def _re2_compile(cat: CategoryPatterns, kind: str) -> Any:
     return re2.compile(_source(cat, kind).encode(), options)
 
 
+TABLE_ROW = "tr"
+
+
 def label_chrome(blocks: list[Block], matcher: ChromeMatcher, second_copies: bool = True) -> list[Chrome | None]:
     """A chrome label (or None) for every block.
 
@@ -320,7 +323,8 @@ def label_chrome(blocks: list[Block], matcher: ChromeMatcher, second_copies: boo
     candidates = matcher.candidates(blocks)
     for i, b in enumerate(blocks):
         label = None
-        if b.words <= SHORT_MAX_WORDS:
+        # a table row's cells are joined with " | ": data, not a "SECTION | headline" line
+        if b.words <= SHORT_MAX_WORDS and b.tag != TABLE_ROW:
             if candidates is None:
                 label = matcher.match_short(b.text, b.words)
             elif candidates[i]:

@@ -114,3 +114,100 @@ def test_repeated_short_lines_inside_the_extraction_are_kept(cleaner: Cleaner) -
     labels = [b for b in result.blocks if b.text == "Eat every two hours"]
     assert len(labels) == 4 and all(b.reason == "generic:in-main-text:short" for b in labels)
     assert "Recipes" not in result.text
+
+
+PROSE = (
+    "The committee met on Tuesday to discuss how the new budget would be spent over the coming years, "
+    "and agreed on most points after a long debate about the state of the roads and the bridges."
+)
+
+
+def _page(head: str, body: str) -> str:
+    return f"<html><head><title>Trail Runner 2 | Shop</title>{head}</head><body><main>{body}</main></body></html>"
+
+
+def test_headline_stays_on_a_page_that_is_not_an_article(cleaner: Cleaner) -> None:
+    # on a product page the name at the top is content; only declared articles lose their headline
+    body = f"<h1>Trail Runner 2</h1><p>{PROSE}</p><p>{PROSE.replace('Tuesday', 'Friday')}</p>"
+    product = cleaner.clean(_page("", body))
+    assert product.text.startswith("Trail Runner 2")
+    article = cleaner.clean(_page('<meta property="og:type" content="article">', body))
+    assert not article.text.startswith("Trail Runner 2")
+    assert article.metadata.title == "Trail Runner 2"
+    assert [b.reason for b in article.removed if b.text == "Trail Runner 2"] == ["generic:title:headline"]
+
+
+def test_table_rows_are_data_not_section_labels(cleaner: Cleaner) -> None:
+    # cells are joined with " | ", which must not read as a "SECTION | headline" teaser line
+    rows = "".join(f"<tr><td>{k}</td><td>{v}</td></tr>" for k, v in [("Weight", "220 g"), ("Drop", "8 mm")])
+    result = cleaner.clean(_page("", f"<p>{PROSE}</p><table>{rows}</table><p>{PROSE.replace('Tuesday', 'May')}</p>"))
+    assert "Weight | 220 g" in result.text
+    assert "Drop | 8 mm" in result.text
+
+
+def _items(n: int) -> str:
+    return "".join(f'<li><a href="/r/{i}">Reading list entry number {i}</a> of the course</li>' for i in range(n))
+
+
+def test_link_lists_inside_the_text_or_on_a_link_page_stay(cleaner: Cleaner) -> None:
+    # a reading list between paragraphs is content
+    inside = cleaner.clean(_page("", f"<p>{PROSE}</p><ul>{_items(6)}</ul><p>{PROSE.replace('Tuesday', 'May')}</p>"))
+    assert "Reading list entry number 3 of the course" in inside.text, "trafilatura dropped it"
+    intro = "".join(f"<p>{PROSE.replace('Tuesday', day)}</p>" for day in ("Monday", "Tuesday", "Friday"))
+    # after the article, a short list of linked teasers goes
+    teasers = cleaner.clean(_page("", f"{intro}<ul>{_items(3)}</ul>"))
+    assert "Reading list entry number 1 of the course" not in teasers.text
+    assert [b.reason for b in teasers.removed if "entry number 1 " in b.text] == ["generic:related:trailing-link-list"]
+    # a list longer than the text above it is what the page is for
+    hub = cleaner.clean(_page("", f"{intro}<ul>{_items(20)}</ul>"))
+    assert "Reading list entry number 13 of the course" in hub.text
+
+
+def test_inline_scripts_do_not_count_towards_the_size_limit(cleaner: Cleaner) -> None:
+    # a megabyte-sized JSON state blob is common; the page is still extracted, not sent to the fallback
+    blob = '{"state": "' + "x" * 1_200_000 + '"}'
+    markup = _page(
+        f"<script>{blob}</script>", f"<article><p>{PROSE}</p><p>{PROSE.replace('Tuesday', 'May')}</p></article>"
+    )
+    result = cleaner.clean(markup)
+    assert PROSE in result.text
+    assert not any(";fallback" in b.reason for b in result.blocks)
+
+
+@pytest.mark.parametrize(
+    ("head", "expected"),
+    [
+        ('<meta property="og:type" content="article">', True),
+        ('<meta property="og:type" content="Article">', True),
+        ('<meta property="article:published_time" content="2024-01-02">', True),
+        ('<script type="application/ld+json">{"@type": "NewsArticle", "headline": "x"}</script>', True),
+        ('<script type="application/ld+json">{"@type": ["BlogPosting"]}</script>', True),
+        ('<meta property="og:type" content="website">', False),
+        ('<script type="application/ld+json">{"@type": "Product", "name": "Desk"}</script>', False),
+        ("", False),
+    ],
+)
+def test_pages_that_declare_an_article(head: str, expected: bool) -> None:
+    from lxml import html as lxml_html
+
+    from cleaner.html._lead import declares_article
+
+    root = lxml_html.fromstring(f"<html><head>{head}</head><body><p>Text</p></body></html>")
+    assert declares_article(root) is expected
+
+
+def test_a_page_that_is_not_an_article_takes_the_full_page_result_when_it_keeps_more(cleaner: Cleaner) -> None:
+    # a service page: one box of prose that trafilatura takes for the article, and two more
+    # boxes of offers beside it that it leaves out; the full-page engine keeps all three
+    offers = "".join(
+        f"<div class='card'><h3>Plan {n}</h3><p>{PROSE.replace('committee', n + ' team')}</p></div>"
+        for n in ("Basic", "Family", "Business", "Enterprise")
+    )
+    body = f"<div class='intro'><p>{PROSE}</p><p>{PROSE.replace('Tuesday', 'Friday')}</p></div><aside>{offers}</aside>"
+    service = cleaner.clean(_page("", body))
+    assert "Enterprise team met" in service.text
+    assert all(b.reason.endswith(";fallback:not-an-article") for b in service.blocks)
+    # declared as an article, the same page keeps trafilatura's choice
+    article = cleaner.clean(_page('<meta property="og:type" content="article">', body))
+    assert not any(";fallback" in b.reason for b in article.blocks)
+    assert "Enterprise team met" not in article.text

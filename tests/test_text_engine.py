@@ -62,6 +62,9 @@ CHROME_CASES = [
     ("Skip to main content", "navigation"),
     ("0:00", "media"),
     ("Subscribe to our newsletter", "subscription"),
+    ("Thanks for signing up!", "subscription"),
+    ("Keep an eye on your inbox for the latest news.", "subscription"),
+    ("There was an error processing your subscription.", "subscription"),
     ("READ | Another story about bridges", "related"),
     ("You may also like", "related"),
     ("Recommended Videos", "related"),
@@ -150,6 +153,14 @@ def test_prose_about_subscriptions_or_donations_is_kept(paragraph: str) -> None:
     """Topic words alone are not an appeal: the phrase rules need a call to action (an anchor)."""
     result = GENERIC.clean(BODY + "\n\n" + paragraph)
     assert paragraph in result.text
+
+
+@pytest.mark.parametrize("line", ["Best for | Families with young children", "Price | Starts at $101/month"])
+def test_label_and_value_lines_are_not_section_teasers(line: str) -> None:
+    # only a label in capitals ("SPORTS | ...") marks a teaser; a spec line is content
+    paragraphs = BODY.split("\n\n")
+    result = GENERIC.clean("\n\n".join([*paragraphs[:2], line, *paragraphs[2:]]))
+    assert line in result.text
 
 
 def test_newsletter_box_in_prose_form_is_dropped() -> None:

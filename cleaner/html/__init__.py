@@ -6,23 +6,30 @@ Stages, all on the one tree parsed here:
 1. safe parse (``_parse``); site rules may prune the tree (``prune_tree``);
 2. metadata from the HTML (trafilatura's ``extract_metadata`` and htmldate);
 3. trafilatura's main-content cascade, its body turned into Blocks that keep
-   the element kind (``_extract``);
-4. cleaner's generic classifier and site text rules over those blocks, which
-   drop the chrome trafilatura kept (captions, related links, appeals,
-   newsletter boxes, share lines, bylines);
-5. fallback: when trafilatura finds nothing or too little, the full page is
-   rendered as text and cleaned by the plain-text engine, and every block's
-   reason says so.
+   the element kind and their share of link text (``_extract``);
+4. a trailing list of links after the prose goes (``_links``), then
+   cleaner's generic classifier and site text rules drop the chrome
+   trafilatura kept (captions, appeals, newsletter boxes, share lines, bylines);
+5. fallback: when trafilatura finds nothing or too little, or the page does
+   not declare itself an article and the plain-text engine over a full-page
+   rendering keeps clearly more, that result is used, and every block's
+   reason says so;
+6. an article's leading headline and dek become metadata, not body (``_lead``).
 """
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from lxml import etree
+
 from .._decode import repair_text
 from .._html_text import tree_to_text
 from .._model import STATUS_EMPTY, Metadata, Result
+from .._pipeline import assemble
 from .._segment import split_blocks
+from ._lead import declares_article, drop_lead
+from ._links import drop_trailing_links
 from ._meta import html_metadata, merge
 from ._parse import Parsed, head_only, parse_markup
 
@@ -35,6 +42,13 @@ if TYPE_CHECKING:
 # text engine drops them itself).
 SHORT_EXTRACTION_WORDS = 60
 FALLBACK_GAIN = 2.0
+# A page that does not declare itself an article (og:type, article:published_time,
+# JSON-LD) takes the full-page result when it keeps this many times the words.
+NOT_ARTICLE_GAIN = 1.5
+# The full-page rendering is only made when the page's text, at this many
+# characters a word, could reach that gain at all.
+CHARS_PER_WORD = 6.0
+_TEXT_CHARS = etree.XPath("string-length(normalize-space(.))")
 FALLBACK_SUFFIX = ";fallback"
 # The full-page text handed to the fallback is cut here (at a line break):
 # longer than any article, short enough that classifying it stays quick.
@@ -64,7 +78,9 @@ def clean_html(cleaner: Cleaner, markup: str, *, url: str | None, site: str | No
     # on a pathological page only <head> is searched: htmldate alone would take seconds
     html_meta = html_metadata(head_only(root) if parsed.too_large else root, url)
     if parsed.too_large:
-        return _finish(_fallback(cleaner, parsed, url, rules, "too-large"), html_meta, rules, root)
+        too_large = _fallback(cleaner, parsed, url, rules, "too-large")
+        return _finish(too_large, html_meta, rules, root, article=declares_article(root))
+    article = declares_article(root)
     body = _extract_body(root, url)
     result = _from_extraction(cleaner, body, url, rules)
     words = _kept_words(result)
@@ -72,7 +88,24 @@ def clean_html(cleaner: Cleaner, markup: str, *, url: str | None, site: str | No
         alt = _fallback(cleaner, parsed, url, rules, "short-extraction" if result.blocks else "no-extraction")
         if not words or _kept_words(alt) >= FALLBACK_GAIN * max(words, 1):
             result = alt
-    return _finish(result, html_meta, rules, root)
+    elif not article and _visible_words(root) >= NOT_ARTICLE_GAIN * words:
+        # trafilatura looks for one article; a service, product or listing page spreads its
+        # content over several boxes, which the full-page engine (list mode, secondary runs) keeps
+        alt = _fallback(cleaner, parsed, url, rules, "not-an-article")
+        if _kept_words(alt) >= NOT_ARTICLE_GAIN * words:
+            result = alt
+    return _finish(result, html_meta, rules, root, article=article)
+
+
+def _visible_words(root: Any) -> float:
+    """A cheap estimate (in C, no rendering) of the words a full-page rendering could keep."""
+    body = root.find("body")
+    if body is None:
+        return 0.0
+    chars = _TEXT_CHARS(body)
+    # inline scripts and styles are text nodes too, but never page text
+    code = sum(len(" ".join((el.text or "").split())) for el in body.iter("script", "style", "template", "noscript"))
+    return max(0.0, (chars if isinstance(chars, float) else 0.0) - code) / CHARS_PER_WORD
 
 
 def _extract_body(root: Any, url: str | None) -> Any:
@@ -91,6 +124,7 @@ def _from_extraction(cleaner: Cleaner, body: Any, url: str | None, rules: SiteRu
     blocks = body_to_blocks(body)
     for b in blocks:
         b.text = repair_text(b.text)
+    drop_trailing_links(blocks)
     # use_region=False: trafilatura already cut the page to the article; the classifier only drops chrome
     return cleaner.clean_blocks(blocks, url=url, mode="html", rules=rules, use_region=False)
 
@@ -111,8 +145,11 @@ def _kept_words(result: Result) -> int:
     return sum(b.words for b in result.blocks if b.kept)
 
 
-def _finish(result: Result, html_meta: Metadata, rules: SiteRules | None = None, root: Any = None) -> Result:
+def _finish(result: Result, html_meta: Metadata, rules: SiteRules | None, root: Any, *, article: bool) -> Result:
+    """Metadata merged, an article's leading headline and dek moved to it, site rules last."""
     result.metadata = merge(html_meta, result.metadata)
+    if article and drop_lead(result.blocks, result.metadata):
+        result.text = assemble(result.blocks)
     if rules is not None:
         # site rules have the last word, with their XPaths run on this same tree
         rules.apply_metadata(result.blocks, result.metadata, root)

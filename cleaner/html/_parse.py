@@ -68,6 +68,8 @@ def _too_large(root: html.HtmlElement, data: bytes) -> bool:
     # XPath counts in C; iterating lxml.html elements in Python builds a proxy per node
     elements = _number(root.xpath("count(//*)"))
     text_chars = _number(root.xpath("string-length(string(/*))"))
+    # inline scripts and styles (JSON state blobs of a megabyte are common) are not page text
+    text_chars -= sum(len(el.text or "") for el in root.iter("script", "style", "template"))
     return text_chars > MAX_EXTRACT_TEXT or elements > MAX_EXTRACT_ELEMENTS
 
 
