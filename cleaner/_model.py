@@ -37,7 +37,6 @@ class Block:
     words: int = 0
     stop_ratio: float = 0.0
     repeats: int = 1
-    links: float = 0.0  # share of the characters inside links (HTML mode; 0 for text dumps)
 
     @property
     def kept(self) -> bool:

@@ -177,23 +177,27 @@ def test_inline_scripts_do_not_count_towards_the_size_limit(cleaner: Cleaner) ->
 @pytest.mark.parametrize(
     ("head", "expected"),
     [
-        ('<meta property="og:type" content="article">', True),
-        ('<meta property="og:type" content="Article">', True),
-        ('<meta property="article:published_time" content="2024-01-02">', True),
-        ('<script type="application/ld+json">{"@type": "NewsArticle", "headline": "x"}</script>', True),
-        ('<script type="application/ld+json">{"@type": ["BlogPosting"]}</script>', True),
-        ('<meta property="og:type" content="website">', False),
-        ('<script type="application/ld+json">{"@type": "Product", "name": "Desk"}</script>', False),
-        ("", False),
+        ('<meta property="og:type" content="article">', "article"),
+        ('<meta property="og:type" content="Article">', "article"),
+        ('<meta property="article:published_time" content="2024-01-02">', "article"),
+        ('<script type="application/ld+json">{"@type": "NewsArticle", "headline": "x"}</script>', "article"),
+        ('<script type="application/ld+json">{"@type": ["BlogPosting"]}</script>', "article"),
+        ('<script type="application/ld+json">{"@type": "Product", "name": "Desk"}</script>', "product"),
+        ('<meta property="og:type" content="product">', "product"),
+        # a product page with a review article on it is read as an article
+        ('<script type="application/ld+json">[{"@type": "Product"}, {"@type": "Article"}]</script>', "article"),
+        ('<meta property="og:type" content="website">', None),
+        ('<script type="application/ld+json">{"@type": "Organization"}</script>', None),
+        ("", None),
     ],
 )
-def test_pages_that_declare_an_article(head: str, expected: bool) -> None:
+def test_what_the_page_declares_itself(head: str, expected: str | None) -> None:
     from lxml import html as lxml_html
 
-    from cleaner.html._lead import declares_article
+    from cleaner.html._kind import page_kind
 
     root = lxml_html.fromstring(f"<html><head>{head}</head><body><p>Text</p></body></html>")
-    assert declares_article(root) is expected
+    assert page_kind(root) == expected
 
 
 def test_a_page_that_is_not_an_article_takes_the_full_page_result_when_it_keeps_more(cleaner: Cleaner) -> None:
@@ -207,7 +211,29 @@ def test_a_page_that_is_not_an_article_takes_the_full_page_result_when_it_keeps_
     service = cleaner.clean(_page("", body))
     assert "Enterprise team met" in service.text
     assert all(b.reason.endswith(";fallback:not-an-article") for b in service.blocks)
-    # declared as an article, the same page keeps trafilatura's choice
-    article = cleaner.clean(_page('<meta property="og:type" content="article">', body))
-    assert not any(";fallback" in b.reason for b in article.blocks)
-    assert "Enterprise team met" not in article.text
+    # declared as an article or a product, the same page keeps trafilatura's choice
+    for kind in ("article", "product"):
+        declared = cleaner.clean(_page(f'<meta property="og:type" content="{kind}">', body))
+        assert not any(";fallback" in b.reason for b in declared.blocks)
+        assert "Enterprise team met" not in declared.text
+
+
+def test_link_share_is_read_off_the_page_anchors() -> None:
+    from lxml import html as lxml_html
+
+    from cleaner.html._links import AnchorIndex
+
+    root = lxml_html.fromstring(
+        "<html><body><p>Read more: <a href='/a'>Levee report warns of ageing walls</a>.</p>"
+        "<a href='/b'>Levee</a><a href='/c'>Home</a></body></html>"
+    )
+    index = AnchorIndex(root)
+    assert index.share("Levee report warns of ageing walls") == 1.0
+    # the longest link text wins; the label and the punctuation around it are not link text
+    assert 0.7 < index.share("Read more: Levee report warns of ageing walls.") < 0.9
+    assert index.share("The levee held overnight, engineers said") < 0.2
+    assert index.share("") == 0.0
+    # a teaser opens with a linked headline; a line that merely contains a menu word does not count
+    assert index.teaser_share("Levee report warns of ageing walls Inspectors found cracks") > 0.5
+    assert index.teaser_share("Home improvement loans are up") == 0.0
+    assert index.teaser_share("Read more: Levee report warns of ageing walls") == 0.0

@@ -6,7 +6,7 @@ Stages, all on the one tree parsed here:
 1. safe parse (``_parse``); site rules may prune the tree (``prune_tree``);
 2. metadata from the HTML (trafilatura's ``extract_metadata`` and htmldate);
 3. trafilatura's main-content cascade, its body turned into Blocks that keep
-   the element kind and their share of link text (``_extract``);
+   the element kind (``_extract``);
 4. a trailing list of links after the prose goes (``_links``), then
    cleaner's generic classifier and site text rules drop the chrome
    trafilatura kept (captions, appeals, newsletter boxes, share lines, bylines);
@@ -28,7 +28,8 @@ from .._html_text import tree_to_text
 from .._model import STATUS_EMPTY, Metadata, Result
 from .._pipeline import assemble
 from .._segment import split_blocks
-from ._lead import declares_article, drop_lead
+from ._kind import ARTICLE, page_kind
+from ._lead import drop_lead
 from ._links import drop_trailing_links
 from ._meta import html_metadata, merge
 from ._parse import Parsed, head_only, parse_markup
@@ -42,7 +43,7 @@ if TYPE_CHECKING:
 # text engine drops them itself).
 SHORT_EXTRACTION_WORDS = 60
 FALLBACK_GAIN = 2.0
-# A page that does not declare itself an article (og:type, article:published_time,
+# A page that declares neither an article nor a product (og:type, article:published_time,
 # JSON-LD) takes the full-page result when it keeps this many times the words.
 NOT_ARTICLE_GAIN = 1.5
 # The full-page rendering is only made when the page's text, at this many
@@ -79,22 +80,23 @@ def clean_html(cleaner: Cleaner, markup: str, *, url: str | None, site: str | No
     html_meta = html_metadata(head_only(root) if parsed.too_large else root, url)
     if parsed.too_large:
         too_large = _fallback(cleaner, parsed, url, rules, "too-large")
-        return _finish(too_large, html_meta, rules, root, article=declares_article(root))
-    article = declares_article(root)
+        return _finish(too_large, html_meta, rules, root, article=page_kind(root) == ARTICLE)
+    kind = page_kind(root)
     body = _extract_body(root, url)
-    result = _from_extraction(cleaner, body, url, rules)
+    result = _from_extraction(cleaner, body, root, url, rules)
     words = _kept_words(result)
     if words < SHORT_EXTRACTION_WORDS:
         alt = _fallback(cleaner, parsed, url, rules, "short-extraction" if result.blocks else "no-extraction")
         if not words or _kept_words(alt) >= FALLBACK_GAIN * max(words, 1):
             result = alt
-    elif not article and _visible_words(root) >= NOT_ARTICLE_GAIN * words:
-        # trafilatura looks for one article; a service, product or listing page spreads its
-        # content over several boxes, which the full-page engine (list mode, secondary runs) keeps
+    elif kind is None and _visible_words(root) >= NOT_ARTICLE_GAIN * words:
+        # trafilatura looks for one article; a service or listing page spreads its content over
+        # several boxes, which the full-page engine (list mode, secondary runs) keeps. A product
+        # page is left alone: around its description the full page is cards of other products.
         alt = _fallback(cleaner, parsed, url, rules, "not-an-article")
         if _kept_words(alt) >= NOT_ARTICLE_GAIN * words:
             result = alt
-    return _finish(result, html_meta, rules, root, article=article)
+    return _finish(result, html_meta, rules, root, article=kind == ARTICLE)
 
 
 def _visible_words(root: Any) -> float:
@@ -118,13 +120,13 @@ def _extract_body(root: Any, url: str | None) -> Any:
     return None if doc is None else doc.body
 
 
-def _from_extraction(cleaner: Cleaner, body: Any, url: str | None, rules: SiteRules | None) -> Result:
+def _from_extraction(cleaner: Cleaner, body: Any, root: Any, url: str | None, rules: SiteRules | None) -> Result:
     from ._extract import body_to_blocks
 
     blocks = body_to_blocks(body)
     for b in blocks:
         b.text = repair_text(b.text)
-    drop_trailing_links(blocks)
+    drop_trailing_links(blocks, root)
     # use_region=False: trafilatura already cut the page to the article; the classifier only drops chrome
     return cleaner.clean_blocks(blocks, url=url, mode="html", rules=rules, use_region=False)
 

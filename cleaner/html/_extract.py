@@ -18,6 +18,7 @@ from typing import Any
 from lxml import etree, html
 
 from .._model import Block
+from .._segment import normalise_space
 
 # trafilatura logs every discarded page at WARNING; that is our business, not the user's.
 logging.getLogger("trafilatura").setLevel(logging.ERROR)
@@ -49,100 +50,32 @@ def run_trafilatura(root: html.HtmlElement, url: str | None) -> Any:
         # "xml" only changes what bare_extraction renders afterwards: it keeps the body
         # tree and skips the plain-text rendering ("python") that we would throw away
         output_format="xml",
-        # <ref> elements in the output tell how much of each block is links
-        include_links=True,
     )
-
-
-def _solid(text: str) -> int:
-    """Characters that are not whitespace (what link density is measured in)."""
-    return len(text) - sum(text.count(c) for c in " \n\t")
-
-
-class _Text:
-    """Text gathered from part of the output tree, and how much of it sat in ``<ref>`` links."""
-
-    __slots__ = ("link", "parts")
-
-    def __init__(self) -> None:
-        self.parts: list[str] = []
-        self.link = 0
-
-    def add(self, text: str | None, in_link: bool) -> None:
-        if text:
-            self.parts.append(text)
-            if in_link:
-                self.link += _solid(text)
-
-    def text(self, sep: str = "") -> str:
-        return sep.join(self.parts)
-
-
-def _pieces(
-    el: etree._Element, breaks: frozenset[str] = frozenset(), skip: frozenset[str] = frozenset()
-) -> Iterator[tuple[str | None, bool]]:
-    """The text under ``el`` in document order, each piece with whether it sits in a ``<ref>``.
-
-    ``None`` marks where an element tagged ``breaks`` starts or ends; subtrees
-    tagged ``skip`` are left out (their tails are not).
-    """
-    depth = 1 if el.tag == "ref" else 0
-    skipping: etree._Element | None = None
-    for event, node in etree.iterwalk(el, events=("start", "end")):
-        text: str | None = None
-        if skipping is not None:
-            if event == "end" and node is skipping:
-                skipping = None
-                text = node.tail
-        elif node is el:
-            text = node.text if event == "start" else None
-        elif node.tag in skip:
-            skipping = node
-        else:
-            if node.tag in breaks:
-                yield None, False
-            if event == "start":
-                depth += node.tag == "ref"
-                text = node.text
-            else:
-                depth -= node.tag == "ref"
-                text = node.tail
-        if text:
-            yield text, depth > 0
-
-
-def _gather(el: etree._Element, acc: _Text, skip: frozenset[str] = frozenset()) -> None:
-    for text, in_link in _pieces(el, skip=skip):
-        acc.add(text, in_link)
 
 
 def _text(el: etree._Element, sep: str = " ") -> str:
     return sep.join(t for t in el.itertext() if isinstance(t, str))
 
 
-def _segments(el: etree._Element) -> Iterator[_Text]:
+def _segments(el: etree._Element) -> Iterator[str]:
     """The element's text split wherever a nested block element or <lb> starts or ends."""
-    buf = _Text()
-    for text, in_link in _pieces(el, breaks=_BREAKS):
-        if text is None:
-            yield buf
-            buf = _Text()
-        else:
-            buf.add(text, in_link)
-    yield buf
+    buf: list[str] = []
+    for event, node in etree.iterwalk(el, events=("start", "end")):
+        if node is not el and node.tag in _BREAKS:
+            yield "".join(buf)
+            buf = []
+        if event == "start" and node.text:
+            buf.append(node.text)
+        elif event == "end" and node is not el and node.tail:
+            buf.append(node.tail)
+    yield "".join(buf)
 
 
-def _emit(blocks: list[Block], text: str, tag: str, gap: bool, link: int = 0) -> None:
-    # HTML whitespace, line breaks included, is one space (trafilatura leaves link text untrimmed)
-    text = " ".join(text.split())
+def _emit(blocks: list[Block], text: str, tag: str, gap: bool) -> None:
+    text = normalise_space(text)
     # zero-width joiners and lone punctuation are layout, not paragraphs
     if _WORDLIKE.search(text):
-        links = min(1.0, link / max(1, _solid(text)))
-        blocks.append(Block(index=len(blocks), text=text, tag=tag, gap_before=gap, links=links))
-
-
-def _emit_gathered(blocks: list[Block], acc: _Text, tag: str, gap: bool, sep: str = "") -> None:
-    _emit(blocks, acc.text(sep), tag, gap, acc.link)
+        blocks.append(Block(index=len(blocks), text=text, tag=tag, gap_before=gap))
 
 
 def _heading_tag(el: etree._Element) -> str:
@@ -150,11 +83,14 @@ def _heading_tag(el: etree._Element) -> str:
     return rend if rend in _HEADINGS else "h2"
 
 
-def _item_text(item: etree._Element) -> _Text:
+def _item_text(item: etree._Element) -> str:
     """An item's own text, without nested lists (their items become blocks of their own)."""
-    acc = _Text()
-    _gather(item, acc, skip=frozenset(["list"]))
-    return acc
+    parts = [item.text or ""]
+    for child in item:
+        if child.tag != "list":
+            parts.append(_text(child))
+        parts.append(child.tail or "")
+    return " ".join(parts)
 
 
 def _emit_list(blocks: list[Block], lst: etree._Element) -> None:
@@ -169,7 +105,7 @@ def _emit_list(blocks: list[Block], lst: etree._Element) -> None:
         if item.tag != "item":
             _emit_element(blocks, item)
             continue
-        _emit_gathered(blocks, _item_text(item), "li", first, " ")
+        _emit(blocks, _item_text(item), "li", first)
         first = False
         nested = [c for c in item if c.tag == "list"]
         if nested:
@@ -178,16 +114,8 @@ def _emit_list(blocks: list[Block], lst: etree._Element) -> None:
 
 def _emit_table(blocks: list[Block], table: etree._Element) -> None:
     for row in table.iter("row"):
-        acc = _Text()
-        for cell in row:
-            if cell.tag == "cell":
-                one = _Text()
-                _gather(cell, one)
-                text = " ".join(one.text(" ").split())
-                if text:
-                    acc.add(text, False)
-                    acc.link += one.link
-        _emit_gathered(blocks, acc, "tr", False, " | ")
+        cells = [normalise_space(_text(c)) for c in row if c.tag == "cell"]
+        _emit(blocks, " | ".join(c for c in cells if c), "tr", False)
 
 
 def _emit_element(blocks: list[Block], el: etree._Element) -> None:
@@ -197,24 +125,21 @@ def _emit_element(blocks: list[Block], el: etree._Element) -> None:
     elif tag == "table":
         _emit_table(blocks, el)
     elif tag == "head":
-        acc = _Text()
-        _gather(el, acc)
-        _emit_gathered(blocks, acc, _heading_tag(el), True, " ")
+        _emit(blocks, _text(el), _heading_tag(el), True)
     elif tag == "code":
         text = _text(el, "").strip("\n")
         if text.strip():
             blocks.append(Block(index=len(blocks), text=text, tag="pre", gap_before=True))
     elif tag in ("p", "quote"):
         for i, seg in enumerate(_segments(el)):
-            _emit_gathered(blocks, seg, _TAG_OF[tag], i == 0)
+            _emit(blocks, seg, _TAG_OF[tag], i == 0)
     elif tag in ("graphic", "lb"):
         pass
-    else:  # div, center, a bare ref and other wrappers: their children are the blocks
-        in_link = tag == "ref"
-        _emit(blocks, el.text or "", "p", True, _solid(el.text or "") if in_link else 0)
+    else:  # div, center and other wrappers: their children are the blocks
+        _emit(blocks, el.text or "", "p", True)
         for child in el:
             _emit_element(blocks, child)
-            _emit(blocks, child.tail or "", "p", False, _solid(child.tail or "") if in_link else 0)
+            _emit(blocks, child.tail or "", "p", False)
 
 
 def body_to_blocks(body: etree._Element | None) -> list[Block]:

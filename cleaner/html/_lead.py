@@ -12,9 +12,6 @@ title or description.
 from __future__ import annotations
 
 import re
-from typing import Any
-
-from lxml import etree
 
 from .._model import Block, Metadata
 
@@ -22,22 +19,6 @@ LEAD_WINDOW = 4  # kept blocks at the top of an extraction that may be headline 
 LEAD_MIN_WORDS = 3  # a one- or two-word heading may be a section name, not the headline
 _WORD = re.compile(r"\w+")
 _HEADINGS = frozenset(["h1", "h2", "h3", "h4", "h5", "h6"])
-_ARTICLE_META = etree.XPath(
-    "boolean(//meta[(@property='og:type' or @name='og:type') and contains(translate(@content, 'ARTICLE', 'article'),"
-    " 'article')] | //meta[@property='article:published_time' or @name='article:published_time'])"
-)
-_LD_SCRIPTS = etree.XPath("//script[@type='application/ld+json']/text()")
-_LD_ARTICLE = re.compile(
-    r'"@type"\s*:\s*\[?\s*"(?:News|Blog|Scholarly|Tech|Opinion|Analysis|Report)?(?:Article|Posting)"'
-)
-
-
-def declares_article(root: Any) -> bool:
-    """The page says it is an article: og:type, article:published_time, or a JSON-LD article type."""
-    if _ARTICLE_META(root) is True:
-        return True
-    scripts = _LD_SCRIPTS(root)
-    return isinstance(scripts, list) and any(_LD_ARTICLE.search(str(t)) for t in scripts)
 
 
 def _words(text: str) -> list[str]:
