@@ -44,6 +44,10 @@ NEAR_WEIGHT = 0.5
 SHORT_MAX_WORDS = 90
 # Phrase lexicons only look at blocks this long (short ones use line rules).
 PHRASE_MIN_WORDS = 12
+# ... and for the call-to-action categories (those with anchors) a long block
+# needs one distinct phrase per this many words: a sign-up box is dense with
+# its cues, an essay about newsletters mentions them in passing.
+PHRASE_WORDS_PER_HIT = 25
 # A block whose every word is one glued token this long is a run of tag links.
 GLUED_TAGS_MIN_CHARS = 20
 # Memo of short-line labels: entries, and the longest line worth memoising.
@@ -271,13 +275,15 @@ class ChromeMatcher:
                     hits[cat.name + ANCHOR_SUFFIX] = hits.get(cat.name + ANCHOR_SUFFIX, 0) + 1
         return hits
 
-    def match_phrases(self, hits: dict[str, int]) -> Chrome | None:
+    def match_phrases(self, hits: dict[str, int], words: int) -> Chrome | None:
         best: tuple[int, str] | None = None
         for cat_name in PROSE_CHROME:
             cat = self.categories.get(cat_name)
             n = hits.get(cat_name, 0)
-            if cat is None or n < cat.min_phrases or (cat.anchors and not hits.get(cat_name + ANCHOR_SUFFIX)):
-                continue  # too few cues, or only topic words (prose *about* subscriptions or donations)
+            if cat is None or n < max(cat.min_phrases, words // PHRASE_WORDS_PER_HIT if cat.anchors else 0):
+                continue  # too few cues for the block's length
+            if cat.anchors and not hits.get(cat_name + ANCHOR_SUFFIX):
+                continue  # only topic words: prose *about* subscriptions or donations
             if best is None or n > best[0]:
                 best = (n, cat_name)
         if best is None:
@@ -332,7 +338,7 @@ def label_chrome(blocks: list[Block], matcher: ChromeMatcher, second_copies: boo
         found = b.words >= PHRASE_MIN_WORDS and (candidates is None or matcher.may_hold_phrases(candidates[i]))
         hits.append(matcher.phrase_hits(b.text) if found else {})
         if label is None and hits[-1]:
-            label = matcher.match_phrases(hits[-1])
+            label = matcher.match_phrases(hits[-1], b.words)
         if label is None and b.words == 1 and len(b.text) >= GLUED_TAGS_MIN_CHARS and _GLUED.fullmatch(b.text):
             label = Chrome("tags", "generic:tags:glued-links")
         if label is None and b.text.startswith(_URL_PREFIXES) and _URL_LINE.fullmatch(b.text):
