@@ -63,6 +63,7 @@ CHROME_CASES = [
     ("0:00", "media"),
     ("Subscribe to our newsletter", "subscription"),
     ("Thanks for signing up!", "subscription"),
+    ("by u/techfan42", "byline"),
     ("Keep an eye on your inbox for the latest news.", "subscription"),
     ("There was an error processing your subscription.", "subscription"),
     ("READ | Another story about bridges", "related"),
