@@ -11,18 +11,16 @@ title or description.
 
 from __future__ import annotations
 
-import re
-
+from .._features import WORD
 from .._model import Block, Metadata
 
 LEAD_WINDOW = 4  # kept blocks at the top of an extraction that may be headline or dek
 LEAD_MIN_WORDS = 3  # a one- or two-word heading may be a section name, not the headline
-_WORD = re.compile(r"\w+")
 _HEADINGS = frozenset(["h1", "h2", "h3", "h4", "h5", "h6"])
 
 
 def _words(text: str) -> list[str]:
-    return _WORD.findall(text.lower())
+    return WORD.findall(text.lower())
 
 
 def _is_title(words: list[str], title: list[str]) -> bool:

@@ -20,6 +20,7 @@ from typing import Any
 
 from lxml import etree
 
+from .._features import WORD
 from .._model import Block
 
 LINK_HEAVY = 0.5  # share of a block's characters in link text that makes it a link line
@@ -33,14 +34,13 @@ _APPARATUS = re.compile(
     r"^\W*(references?|sources?|see also|further reading|bibliography|notes|footnotes|external links|citations|works cited)\b",
     re.IGNORECASE,
 )
-_WORD = re.compile(r"\w+")
 # text nodes inside links, in C; a link split by markup counts as several spans
 _ANCHOR_TEXTS = etree.XPath("//a//text()", smart_strings=False)
 
 
 def _tokens(text: str) -> list[str]:
     # words only: punctuation next to a link ("Read more: <a>...</a>.") is not part of it
-    return _WORD.findall(text.lower())
+    return WORD.findall(text.lower())
 
 
 class AnchorIndex:
