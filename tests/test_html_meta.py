@@ -80,12 +80,12 @@ def test_microdata_publication_date(body: str) -> None:
 
 
 def test_declared_date_skips_htmldate(monkeypatch: pytest.MonkeyPatch) -> None:
-    import htmldate
+    from cleaner.html import _meta
 
     def boom(*args: object, **kwargs: object) -> str:
         raise AssertionError("htmldate must not run when the page declares its date")
 
-    monkeypatch.setattr(htmldate, "find_date", boom)
+    monkeypatch.setattr(_meta, "_markup_date", boom)
     assert meta_of('<meta property="article:published_time" content="2024-04-18T09:30:00Z">').date == "2024-04-18"
 
 
@@ -109,13 +109,30 @@ def test_date_from_a_printed_date_line(body: str, date: str | None) -> None:
 
 
 def test_date_line_skips_htmldate(monkeypatch: pytest.MonkeyPatch) -> None:
-    import htmldate
+    from cleaner.html import _meta
 
     def boom(*args: object, **kwargs: object) -> str:
         raise AssertionError("htmldate must not run when the page prints a date line")
 
-    monkeypatch.setattr(htmldate, "find_date", boom)
+    monkeypatch.setattr(_meta, "_markup_date", boom)
     assert meta_of("<title>T</title>", "<p class='meta'>Posted on 12 June 2023</p>").date == "2023-06-12"
+
+
+@pytest.mark.parametrize(
+    ("url", "body", "date"),
+    [
+        # htmldate's structured steps: the URL, then <time datetime>
+        ("https://example.com/2023/05/17/a-story", "<p>Text.</p>", "2023-05-17"),
+        (None, '<p>Text.</p><time datetime="2023-05-17T08:00:00">Wednesday</time>', "2023-05-17"),
+        # a timestamp somewhere in the serialised page or a date-ish class name is no publication date
+        (None, '<p>Text.</p><script>var built = "2023-05-17 10:00:00";</script>', None),
+        (None, '<p>Text.</p><div class="date-widget" data-x="2023-05-17 10:00:00">Today</div>', None),
+    ],
+)
+def test_date_from_structured_markup(url: str | None, body: str, date: str | None) -> None:
+    parsed = parse_markup(f"<html><head><title>T</title></head><body>{body}</body></html>")
+    assert parsed is not None
+    assert html_metadata(parsed.root, url).date == date
 
 
 def test_future_dates_are_ignored() -> None:

@@ -8,10 +8,9 @@ and the text stage only fills the gaps.
 Only the cheap parts of trafilatura's metadata extraction run here: meta
 tags, JSON-LD, title, canonical URL and site name. Dates come from what the
 page declares for machines first, then the first short text segment that
-holds a full date, then htmldate's markup search without its "extensive"
-mode (which hands date-like strings to dateparser and regex-scans the whole
-serialised page: on pages without a date it costs more than the content
-extraction). Author markup is searched with our own XPath, then - only when the
+holds a full date, then htmldate's structured steps (URL, meta tags, JSON-LD,
+``<abbr>``, ``<time>``) but not its searches of class names and of the
+serialised page, which mostly date pages that have none. Author markup is searched with our own XPath, then - only when the
 page's class/id/rel/itemprop attributes mention an author or byline at all
 (one scan of the attribute values) - with trafilatura's costly search.
 """
@@ -227,18 +226,43 @@ def _text_date(root: html.HtmlElement, today: str) -> str | None:
 
 
 def _date(root: html.HtmlElement, url: str | None) -> str | None:
-    """Declared publication date, else a printed date line, else htmldate's markup search (not extensive)."""
-    from htmldate import find_date
-
+    """Declared publication date, else a printed date line, else htmldate's structured markup."""
     today = datetime.now().astimezone().strftime("%Y-%m-%d")
     # a printed date line before htmldate's markup search: measured on wcxb-dev
     # (782 dated pages) 668 right this way, 661 the other way round, and
     # htmldate (a copy of the tree, many XPaths) then runs on fewer pages
     found = _declared_date(root, today) or _text_date(root, today)
-    if found:
-        return found
-    found = find_date(root, url=url, original_date=True, extensive_search=False, max_date=today)
-    return found if isinstance(found, str) else None
+    return found or _markup_date(root, url, today)
+
+
+def _markup_date(root: html.HtmlElement, url: str | None, today: str) -> str | None:
+    """htmldate's structured steps only: the URL, meta tags and JSON-LD, <abbr>, <time>.
+
+    Its later steps (date-like class names, timestamps anywhere in the serialised
+    page, idiosyncratic phrases) cost 13 ms a page and mostly date pages that have
+    no publication date: measured on the 545 wcxb-dev pages that get this far, they
+    returned 18 right dates and 163 wrong ones; the structured steps alone return 12
+    right and 40 wrong, in 0.6 ms.
+    """
+    try:
+        from htmldate.core import examine_abbr_elements, examine_header, examine_time_elements
+        from htmldate.extractors import extract_url_date, json_search
+        from htmldate.utils import Extractor
+        from htmldate.validators import get_max_date, get_min_date
+    except ImportError:  # another htmldate layout: its fast search as a whole
+        from htmldate import find_date
+
+        found = find_date(root, url=url, original_date=True, extensive_search=False, max_date=today)
+        return found if isinstance(found, str) else None
+    options = Extractor(False, get_max_date(today), get_min_date(None), True, "%Y-%m-%d")
+    date: Any = (
+        extract_url_date(url, options)
+        or examine_header(root, options)
+        or json_search(root, options)
+        or examine_abbr_elements(root, options)
+        or examine_time_elements(root, options)
+    )
+    return date if isinstance(date, str) else None
 
 
 def _trafilatura_author(root: html.HtmlElement, candidates: list[Any]) -> str | None:
