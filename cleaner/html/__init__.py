@@ -19,6 +19,7 @@ Stages, all on the one tree parsed here:
 
 from __future__ import annotations
 
+import math
 from typing import TYPE_CHECKING, Any
 
 from lxml import etree
@@ -81,15 +82,17 @@ def clean_html(cleaner: Cleaner, markup: str, *, url: str | None, site: str | No
     # on a pathological page only <head> is searched: htmldate alone would take seconds
     html_meta = html_metadata(head_only(root) if parsed.too_large else root, url)
     if parsed.too_large:
-        too_large = _fallback(cleaner, parsed, url, rules, "too-large")
+        too_large = _fallback_with_landmarks(cleaner, parsed, url, rules, "too-large", needed=1)
         return _finish(too_large, html_meta, rules, root, article=page_kind(root) == ARTICLE)
     kind = page_kind(root)
     body = _extract_body(root, url)
     result = _from_extraction(cleaner, body, root, url, rules)
     words = _kept_words(result)
     if words < SHORT_EXTRACTION_WORDS:
-        alt = _fallback(cleaner, parsed, url, rules, "short-extraction" if result.blocks else "no-extraction")
-        if not words or _kept_words(alt) >= FALLBACK_GAIN * max(words, 1):
+        needed = math.ceil(FALLBACK_GAIN * words) if words else 1
+        why = "short-extraction" if result.blocks else "no-extraction"
+        alt = _fallback_with_landmarks(cleaner, parsed, url, rules, why, needed=needed)
+        if not words or _kept_words(alt) >= needed:
             result = alt
     elif kind is None and _visible_words(root) >= NOT_ARTICLE_GAIN * words:
         # trafilatura looks for one article; a service or listing page spreads its content over
@@ -133,9 +136,32 @@ def _from_extraction(cleaner: Cleaner, body: Any, root: Any, url: str | None, ru
     return cleaner.clean_blocks(blocks, url=url, mode="html", rules=rules, use_region=False)
 
 
-def _fallback(cleaner: Cleaner, parsed: Parsed, url: str | None, rules: SiteRules | None, why: str) -> Result:
-    """The plain-text engine over a full-page rendering, every reason marked."""
-    text = tree_to_text(parsed.root)
+def _fallback_with_landmarks(
+    cleaner: Cleaner, parsed: Parsed, url: str | None, rules: SiteRules | None, why: str, *, needed: int
+) -> Result:
+    """The fallback without the page's landmarks, else with them when that keeps fewer than ``needed`` words.
+
+    Where trafilatura found (almost) nothing, the content may well sit in an
+    ``<aside>`` or a ``<header>``: a second rendering is cheaper than losing it.
+    """
+    result = _fallback(cleaner, parsed, url, rules, why)
+    if _kept_words(result) < needed:
+        whole = _fallback(cleaner, parsed, url, rules, why, skip_landmarks=False)
+        if _kept_words(whole) > _kept_words(result):
+            return whole
+    return result
+
+
+def _fallback(
+    cleaner: Cleaner, parsed: Parsed, url: str | None, rules: SiteRules | None, why: str, *, skip_landmarks: bool = True
+) -> Result:
+    """The plain-text engine over a full-page rendering, every reason marked.
+
+    The site's header, menus, footer and asides are left out by default: they
+    are not the page's content, and the text engine's region search goes astray
+    on a long menu.
+    """
+    text = tree_to_text(parsed.root, skip_landmarks=skip_landmarks)
     if len(text) > MAX_FALLBACK_TEXT:
         text = text[: text.rfind("\n", 0, MAX_FALLBACK_TEXT) + 1 or MAX_FALLBACK_TEXT]
     blocks = split_blocks(repair_text(text))
