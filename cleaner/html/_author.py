@@ -19,22 +19,49 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from functools import lru_cache
 
 from lxml import etree, html
 
-# Superset of the elements trafilatura's three AUTHOR_XPATHS can match.
-_CANDIDATES = etree.XPath(
-    "//@class[contains(.,'uthor') or contains(.,'yline') or contains(.,'byl') or contains(.,'BBL')"
-    " or contains(.,'username') or contains(.,'channel-name') or contains(.,'zuozhe') or contains(.,'bianji')"
-    " or contains(.,'xiaobian') or contains(.,'submitted-by') or contains(.,'posted-by')"
-    " or contains(.,'journalist-name') or contains(.,'screenname') or contains(.,'writer')]/.."
-    " | //@id[contains(.,'uthor') or contains(.,'zuozhe') or contains(.,'bianji') or contains(.,'xiaobian')]/.."
-    " | //@rel[.='author']/.. | //@itemprop[contains(.,'author')]/.."
+# Superset of the elements trafilatura's three AUTHOR_XPATHS can match: substrings of
+# class and id values, other attributes, tags.
+_CLASS_CUES = (
+    "uthor", "yline", "byl", "BBL", "username", "channel-name", "zuozhe", "bianji", "xiaobian",
+    "submitted-by", "posted-by", "journalist-name", "screenname", "writer",
+)  # fmt: skip
+_ID_CUES = ("uthor", "zuozhe", "bianji", "xiaobian")
+_OTHER_CANDIDATES = (
+    "//@rel[.='author']/.. | //@itemprop[contains(.,'author')]/.."
     " | //@data-testid[.='AuthorCard' or .='AuthorURL']/.. | //@data-component[contains(.,'Byline')]/.."
     " | //rel[.='me']/.. | //author"
     # not trafilatura's: makes this a superset of _meta's own author XPath too, so one query serves both
     " | //@data-testid[contains(.,'Author')]/.."
 )
+# Each contains() in a query runs on every class value of the page (14 of them cost
+# more than the rest of the metadata); the values, fetched as plain strings and
+# scanned with one regex, tell which cues occur at all.
+_CLASS_VALUES = etree.XPath("//@class", smart_strings=False)
+_ID_VALUES = etree.XPath("//@id", smart_strings=False)
+_CLASS_CUE = re.compile("|".join(map(re.escape, _CLASS_CUES)))
+_ID_CUE = re.compile("|".join(map(re.escape, _ID_CUES)))
+
+
+@lru_cache(maxsize=256)
+def _candidates_xpath(class_cues: frozenset[str], id_cues: frozenset[str]) -> etree.XPath:
+    parts = [_OTHER_CANDIDATES]
+    for attribute, cues in (("class", class_cues), ("id", id_cues)):
+        if cues:
+            tests = " or ".join(f"contains(.,'{cue}')" for cue in sorted(cues))
+            parts.append(f"//@{attribute}[{tests}]/..")
+    return etree.XPath(" | ".join(parts))
+
+
+def _cues_in(values: object, cue: re.Pattern[str]) -> frozenset[str]:
+    # findall does not overlap ("byline" yields "byl" only), but an element whose
+    # value holds a skipped cue holds the one found there too, so it is still selected
+    return frozenset(cue.findall("\n".join(values))) if isinstance(values, list) else frozenset()
+
+
 # Superset of the sections trafilatura's AUTHOR_DISCARD_XPATHS delete.
 _DISCARDS = etree.XPath(
     "//@id[contains(.,'omment') or contains(.,'ProductReviews')]/.."
@@ -141,7 +168,8 @@ def _text_without(el: etree._Element, gone: set[etree._Element]) -> str:
 
 def author_candidates(root: html.HtmlElement) -> list[etree._Element]:
     """Every element either author search may pick, in document order."""
-    found = _CANDIDATES(root)
+    query = _candidates_xpath(_cues_in(_CLASS_VALUES(root), _CLASS_CUE), _cues_in(_ID_VALUES(root), _ID_CUE))
+    found = query(root)
     return [el for el in found if isinstance(el, etree._Element)] if isinstance(found, list) else []
 
 
