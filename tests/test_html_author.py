@@ -28,14 +28,14 @@ BODIES = [
     "<div class='byline'><span>Jane Marsh</span><time>2024-01-01</time></div>",
     "<figure><figcaption class='author'>Photo Person</figcaption></figure><span class='author'>Text Person</span>",
     "<span class='comment-list'><span class='author'>A Commenter</span></span>",
-    # the query only asks for the cues present on the page: one cue inside another, or ids alone
-    "<div class='Byline'>Jane Marsh</div>",
-    "<div class='post-byline'><span class='screenname'>jmarsh</span></div>",
-    "<div id='author-box'>Jane Marsh</div>",
     # tier order beats document order
     "<div class='writer'>Third Tier</div><span class='author-name'>First Tier</span>",
     # too long or too short
     "<div class='author'>" + "x" * 150 + "</div><span class='byline'>Jo</span><span class='writer'>Jane Marsh</span>",
+    # the query only asks for the cues present on the page: one cue inside another, or ids alone
+    "<div class='Byline'>Jane Marsh</div>",
+    "<div class='post-byline'><span class='screenname'>jmarsh</span></div>",
+    "<div id='author-box'>Jane Marsh</div>",
 ]
 
 
