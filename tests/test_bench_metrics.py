@@ -15,7 +15,7 @@ if str(REPO) not in sys.path:
 
 from bench import default_data_dir, gate, metrics  # noqa: E402
 from bench.c4 import c4_filter, c4_style_filter, count_sentences  # noqa: E402
-from bench.run import field_match, norm_text  # noqa: E402
+from bench.run import field_match, norm_text, side_by_side  # noqa: E402
 from bench.systems import lines_to_html  # noqa: E402
 
 CASES = [
@@ -215,3 +215,13 @@ def test_summarize_and_render_smoke() -> None:
     md = render(result)
     assert "| `cleaner-html` | html |" in md and "Bag F1 by page type" in md and "Metadata accuracy" in md
     assert "cleaner-html" in console_table(result)
+
+
+def test_speed_baselines_run_beside_cleaner() -> None:
+    names = ["cleaner-html", "cleaner-html-rules", "trafilatura", "readability", "cleaner-text", "c4-style", "c4"]
+    order = side_by_side(names, {"html": "trafilatura", "text": "c4"})
+    assert order[:3] == ["cleaner-html", "trafilatura", "cleaner-html-rules"]
+    assert order[order.index("cleaner-text") + 1] == "c4"
+    assert sorted(order) == sorted(names)
+    # a baseline without its cleaner row (or the reverse) stays where it was
+    assert side_by_side(["trafilatura", "readability"], {"html": "trafilatura"}) == ["trafilatura", "readability"]
