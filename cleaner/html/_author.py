@@ -31,10 +31,10 @@ _CLASS_CUES = (
 )  # fmt: skip
 _ID_CUES = ("uthor", "zuozhe", "bianji", "xiaobian")
 _OTHER_CANDIDATES = (
-    "//@rel[.='author']/.. | //@itemprop[contains(.,'author')]/.."
-    " | //@data-testid[.='AuthorCard' or .='AuthorURL']/.. | //@data-component[contains(.,'Byline')]/.."
+    "//@rel[.='author']/.. | //@itemprop[contains(.,'author')]/.. | //@data-component[contains(.,'Byline')]/.."
     " | //rel[.='me']/.. | //author"
-    # not trafilatura's: makes this a superset of _meta's own author XPath too, so one query serves both
+    # trafilatura asks for 'AuthorCard' and 'AuthorURL'; any 'Author' is a superset that also
+    # serves _meta's own author XPath, so one query (one pass over the attribute) serves both
     " | //@data-testid[contains(.,'Author')]/.."
 )
 # Each contains() in a query runs on every class value of the page (14 of them cost

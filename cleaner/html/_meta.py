@@ -10,9 +10,9 @@ tags, JSON-LD, title, canonical URL and site name. Dates come from what the
 page declares for machines first, then the first short text segment that
 holds a full date, then htmldate's structured steps (URL, meta tags, JSON-LD,
 ``<abbr>``, ``<time>``) but not its searches of class names and of the
-serialised page, which mostly date pages that have none. Author markup is searched with our own XPath, then - only when the
-page's class/id/rel/itemprop attributes mention an author or byline at all
-(one scan of the attribute values) - with trafilatura's costly search.
+serialised page, which mostly date pages that have none. Author markup is
+searched with our own rules, then with trafilatura's, over one set of
+candidate elements (``_author.author_candidates``).
 """
 
 from __future__ import annotations
