@@ -10,6 +10,7 @@ import time
 from pathlib import Path
 
 import pytest
+from lxml import html
 
 from cleaner._model import STATUS_BINARY, STATUS_EMPTY, STATUS_OK, STATUS_TOO_LARGE, Result
 from cleaner._pipeline import Cleaner
@@ -133,3 +134,13 @@ def test_parse_measures_the_tree() -> None:
     # markup over the bounds whose tree is not: long attributes are neither text nor elements
     padded = parse_markup(f"<html><body><p title='{'x' * MAX_EXTRACT_TEXT}'>abc</p></body></html>")
     assert padded is not None and not padded.too_large
+
+
+def test_parsed_elements_share_one_class_chosen_in_c() -> None:
+    # lxml.html's default lookup calls into Python for every element proxy; trafilatura walks the
+    # tree many times, so the parser uses a C-level lookup (same HtmlElement API, no form classes)
+    parsed = parse_markup("<html><body><form><input name='q'><select></select></form><p>x</p></body></html>")
+    assert parsed is not None
+    elements = list(parsed.root.iter())
+    assert {type(el) for el in elements} == {html.HtmlElement}
+    assert parsed.root.find(".//p").text_content() == "x"
