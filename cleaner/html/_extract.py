@@ -19,6 +19,7 @@ from lxml import etree, html
 
 from .._model import Block
 from .._segment import normalise_space
+from ._comparison import skipping_moot_comparisons
 
 # trafilatura logs every discarded page at WARNING; that is our business, not the user's.
 logging.getLogger("trafilatura").setLevel(logging.ERROR)
@@ -39,20 +40,22 @@ def run_trafilatura(root: html.HtmlElement, url: str | None) -> Any:
     non-article pages than they gain in precision, and the chrome they would
     remove is what the classifier on top removes anyway. ``fast`` only on pages
     that declare an article lifted aeb (0.969 -> 0.973) but cost wcxb-dev more
-    (0.843 -> 0.836); only on undeclared pages, wcxb-dev 0.840.
+    (0.843 -> 0.836); only on undeclared pages, wcxb-dev 0.840. The readability
+    comparison is skipped only where it cannot change the result (``_comparison``).
     """
     from trafilatura import bare_extraction
 
-    return bare_extraction(
-        root,
-        url=url,
-        with_metadata=False,
-        include_comments=False,
-        include_tables=True,
-        # "xml" only changes what bare_extraction renders afterwards: it keeps the body
-        # tree and skips the plain-text rendering ("python") that we would throw away
-        output_format="xml",
-    )
+    with skipping_moot_comparisons():
+        return bare_extraction(
+            root,
+            url=url,
+            with_metadata=False,
+            include_comments=False,
+            include_tables=True,
+            # "xml" only changes what bare_extraction renders afterwards: it keeps the body
+            # tree and skips the plain-text rendering ("python") that we would throw away
+            output_format="xml",
+        )
 
 
 def _text(el: etree._Element, sep: str = " ") -> str:
