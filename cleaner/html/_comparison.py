@@ -28,6 +28,7 @@ other it stays out of the way and trafilatura runs as it always does.
 from __future__ import annotations
 
 import contextlib
+import threading
 from collections.abc import Callable, Iterator
 from contextvars import ContextVar
 from typing import Any
@@ -42,6 +43,7 @@ _DROPPED_BY_READABILITY = ("script", "style", "fencedframe")
 
 _active: ContextVar[bool] = ContextVar("cleaner_skip_comparison", default=False)
 _installed: bool | None = None
+_install_lock = threading.Lock()
 
 
 def page_text_bound(raw_tree: Any) -> int:
@@ -76,7 +78,13 @@ def install() -> bool:
     global _installed
     if _installed is not None:
         return _installed
-    _installed = False
+    with _install_lock:
+        if _installed is None:
+            _installed = _install()
+    return _installed
+
+
+def _install() -> bool:
     try:
         import trafilatura
         from trafilatura import core, external
@@ -92,7 +100,6 @@ def install() -> bool:
     ):
         return False
     setattr(core, "compare_extraction", _wrap(original, unclean_xpath))  # noqa: B010 - not a public attribute
-    _installed = True
     return True
 
 
