@@ -77,6 +77,8 @@ def _segments(el: etree._Element) -> Iterator[str]:
 
 
 def _emit(blocks: list[Block], text: str, tag: str, gap: bool) -> None:
+    if not text or text.isspace():  # most tails are indentation
+        return
     text = normalise_space(text)
     # zero-width joiners and lone punctuation are layout, not paragraphs
     if _WORDLIKE.search(text):
