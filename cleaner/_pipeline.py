@@ -61,6 +61,9 @@ class Cleaner:
         site: force this site's rules instead of detecting the site.
         max_bytes: inputs larger than this are refused with status "too_large".
         lexicon: chrome lexicon to use (defaults to the bundled ones).
+        list_all_removed: in HTML mode, also list the page text the main-content
+            extractor left out (dropped blocks, reason ``html:outside-main-content``),
+            so that ``removed`` covers the whole page; costs a full-page rendering.
     """
 
     def __init__(
@@ -72,6 +75,7 @@ class Cleaner:
         site: str | None = None,
         max_bytes: int | None = DEFAULT_MAX_BYTES,
         lexicon: Lexicon | None = None,
+        list_all_removed: bool = False,
     ) -> None:
         if mode not in ("auto", "html", "text"):
             raise ValueError(f"mode must be 'auto', 'html' or 'text', not {mode!r}")
@@ -84,10 +88,12 @@ class Cleaner:
             "site": site,
             "max_bytes": max_bytes,
             "lexicon": lexicon,
+            "list_all_removed": list_all_removed,
         }
         self.mode: Mode = mode
         self.max_bytes = max_bytes
         self.site = site
+        self.list_all_removed = list_all_removed
         self.lexicon = lexicon or default_lexicon()
         self.matcher = ChromeMatcher(self.lexicon)
         if mode != "text":

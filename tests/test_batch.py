@@ -186,8 +186,17 @@ def test_cleaner_config_reaches_the_core(monkeypatch: pytest.MonkeyPatch) -> Non
         seen.update(kwargs)
 
     monkeypatch.setattr(Cleaner, "__init__", fake_init)
-    CleanerConfig(mode="text", site_rules=False, rules_dirs=("r1", "r2"), site="news24", max_bytes=10).build()
-    assert seen == {"mode": "text", "site_rules": False, "rules_dirs": ("r1", "r2"), "site": "news24", "max_bytes": 10}
+    CleanerConfig(
+        mode="text", site_rules=False, rules_dirs=("r1", "r2"), site="news24", max_bytes=10, list_all_removed=True
+    ).build()
+    assert seen == {
+        "mode": "text",
+        "site_rules": False,
+        "rules_dirs": ("r1", "r2"),
+        "site": "news24",
+        "max_bytes": 10,
+        "list_all_removed": True,
+    }
 
 
 class CountingReader(Reader):

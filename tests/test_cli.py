@@ -233,6 +233,7 @@ def test_site_rule_options_reach_the_cleaner(
         "rules_dirs": (str(rules),),
         "site": "news24",
         "max_bytes": 12345,
+        "list_all_removed": False,
     }
     assert cli("clean", seeds[0], "--rules", tmp_path / "missing").exit_code == 2
 

@@ -27,6 +27,7 @@ class CleanerConfig:
     rules_dirs: tuple[str, ...] = ()
     site: str | None = None
     max_bytes: int | None = DEFAULT_MAX_BYTES
+    list_all_removed: bool = False
 
     def build(self) -> Cleaner:
         return Cleaner(
@@ -35,6 +36,7 @@ class CleanerConfig:
             rules_dirs=self.rules_dirs,
             site=self.site,
             max_bytes=self.max_bytes,
+            list_all_removed=self.list_all_removed,
         )
 
 

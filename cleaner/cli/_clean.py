@@ -22,6 +22,7 @@ from ._console import RichProgress, print_summary, stdout_pipe
 from ._options import (
     DEFAULT_MAX_BYTES,
     FormatChoice,
+    ListAllRemovedOpt,
     MaxBytesOpt,
     ModeOpt,
     RulesOpt,
@@ -144,6 +145,7 @@ def clean_command(
     site_rules: SiteRulesOpt = True,
     rules: RulesOpt = None,
     site: SiteOpt = None,
+    list_all_removed: ListAllRemovedOpt = False,
     report: Annotated[
         Path | None, typer.Option("--report", help=f"Run report (JSONL) path [default with -o DIR: DIR/{REPORT_NAME}].")
     ] = None,
@@ -167,7 +169,7 @@ def clean_command(
     * `cleaner clean site/ --glob '*.php' --mode html -o out/ --format md`
     """
     out = resolve_output(output, fmt)
-    config = cleaner_config(mode, site_rules, rules, site, max_bytes)
+    config = cleaner_config(mode, site_rules, rules, site, max_bytes, list_all_removed=list_all_removed)
     excluded = tuple(p for p in (out.path, report) if p is not None)
     fields = JsonlFields(text=text_field, html=html_field, url=url_field, id=id_field)
     options = InputOptions(

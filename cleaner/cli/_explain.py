@@ -67,7 +67,8 @@ def explain_command(
     * `cleaner explain page.html --html report.html --url https://example.com/story`
     * `cleaner explain dump.txt --no-site-rules | grep DROP`
     """
-    config = cleaner_config(mode, site_rules, rules, site, max_bytes)
+    # every block of the page, including what the HTML extractor left out: explain is for reading, not for speed
+    config = cleaner_config(mode, site_rules, rules, site, max_bytes, list_all_removed=True)
     options = InputOptions(mode=config.mode if mode else None, url=url, max_bytes=config.max_bytes)
     doc = first_document(file, options)
     cleaner = build_cleaner(config)

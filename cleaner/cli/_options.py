@@ -43,11 +43,25 @@ MaxBytesOpt = Annotated[
     int, typer.Option("--max-bytes", min=0, help="Refuse documents larger than this many bytes (0: no limit).")
 ]
 
+ListAllRemovedOpt = Annotated[
+    bool,
+    typer.Option(
+        "--list-all-removed",
+        help="HTML: also list the page text the main-content extractor left out (slower: renders the whole page).",
+    ),
+]
+
 DEFAULT_MAX_BYTES: int = _CORE_MAX_BYTES or 0
 
 
 def cleaner_config(
-    mode: ModeChoice | None, site_rules: bool, rules: list[Path] | None, site: str | None, max_bytes: int
+    mode: ModeChoice | None,
+    site_rules: bool,
+    rules: list[Path] | None,
+    site: str | None,
+    max_bytes: int,
+    *,
+    list_all_removed: bool = False,
 ) -> CleanerConfig:
     return CleanerConfig(
         mode=mode.value if mode is not None else "auto",
@@ -55,6 +69,7 @@ def cleaner_config(
         rules_dirs=tuple(str(p) for p in rules or ()),
         site=site,
         max_bytes=max_bytes or None,
+        list_all_removed=list_all_removed,
     )
 
 

@@ -14,7 +14,9 @@ Stages, all on the one tree parsed here:
    not declare itself an article and the plain-text engine over a full-page
    rendering keeps clearly more, that result is used, and every block's
    reason says so;
-6. an article's leading headline and dek become metadata, not body (``_lead``).
+6. an article's leading headline and dek become metadata, not body (``_lead``);
+7. on request, the page text the extractor left out is listed as dropped
+   blocks too (``_outside``).
 """
 
 from __future__ import annotations
@@ -101,7 +103,12 @@ def clean_html(cleaner: Cleaner, markup: str, *, url: str | None, site: str | No
         alt = _fallback(cleaner, parsed, url, rules, "not-an-article")
         if _kept_words(alt) >= NOT_ARTICLE_GAIN * words:
             result = alt
-    return _finish(result, html_meta, rules, root, article=kind == ARTICLE)
+    result = _finish(result, html_meta, rules, root, article=kind == ARTICLE)
+    if cleaner.list_all_removed:
+        from ._outside import add_outside_blocks
+
+        add_outside_blocks(result, root)
+    return result
 
 
 def _visible_words(root: Any) -> float:

@@ -1,0 +1,83 @@
+"""The page text the main-content extractor left out, listed as dropped blocks.
+
+HTML mode's blocks are what trafilatura extracted (or the full-page
+fallback's), so by default ``removed`` only names what cleaner's classifier
+dropped from them. With ``Cleaner(list_all_removed=True)`` (``cleaner
+explain`` always, ``cleaner clean --list-all-removed``) the rest of the page
+is accounted for too: the page is rendered as text, and every block of it
+that the result does not already hold becomes a dropped block
+(``boilerplate``, ``html:outside-main-content``), placed where it sits on
+the page. It costs a full-page rendering, hence off by default.
+
+Blocks are compared by their words (case and spacing aside), whole words
+only, so a page line that the extractor split into two blocks is still held,
+and a page line of one or two words ("Home", "Share") only by an identical
+block, not by the same word somewhere in the article.
+"""
+
+from __future__ import annotations
+
+import bisect
+from typing import Any
+
+from .._decode import repair_text
+from .._html_text import tree_to_text
+from .._model import Result
+from .._segment import split_blocks
+
+OUTSIDE_CATEGORY = "boilerplate"
+OUTSIDE_REASON = "html:outside-main-content"
+SHORT_WORDS = 2  # page blocks of fewer words are only held by an identical block
+
+
+def _key(text: str) -> str:
+    return " ".join(text.split()).casefold()
+
+
+def _held(key: str, held: str, whole: set[str]) -> bool:
+    # a word or two ("Home", "Share") must be a whole block of the result: as a phrase
+    # inside the article it says nothing about the menu entry
+    if key.count(" ") < SHORT_WORDS:
+        return key in whole
+    return f" {key} " in held
+
+
+def add_outside_blocks(result: Result, root: Any) -> None:
+    """Insert the page's blocks that ``result`` does not hold, dropped, in page order."""
+    page = split_blocks(repair_text(tree_to_text(root)))
+    if not page:
+        return
+    held_keys = [_key(b.text) for b in result.blocks]
+    held = " " + " ".join(held_keys) + " "
+    whole = set(held_keys)
+    keys = [_key(b.text) for b in page]
+    starts: list[int] = []
+    offset = 0
+    for key in keys:
+        starts.append(offset)
+        offset += len(key) + 1
+    page_text = " ".join(keys)
+
+    outside = [(start, b) for start, key, b in zip(starts, keys, page, strict=True) if not _held(key, held, whole)]
+    if not outside:
+        return
+    for _, b in outside:
+        b.drop(OUTSIDE_CATEGORY, OUTSIDE_REASON)
+    positions: list[int] = []
+    position = 0
+    for b in result.blocks:
+        key = _key(b.text)
+        found = page_text.find(key, position)
+        if found < 0:
+            found = page_text.find(key)
+        # a block the page rendering does not hold stays right after the one before it;
+        # the running maximum keeps the result's own order when the extractor moved a block
+        position = max(position, found)
+        positions.append(position)
+    merged = list(result.blocks)
+    for inserted, (start, b) in enumerate(outside):
+        # outside blocks come in page order, so every earlier one was inserted before this one
+        merged.insert(bisect.bisect_right(positions, start) + inserted, b)
+    for i, b in enumerate(merged):
+        b.index = i
+    result.blocks = merged
