@@ -164,3 +164,56 @@ def test_merge_prefers_html_and_fills_gaps() -> None:
         "2024-01-02",
         "Standfirst",
     )
+
+
+def _titled(head: str, body: str, *, article: bool = False) -> str | None:
+    parsed = parse_markup(f"<html><head>{head}</head><body>{body}</body></html>")
+    assert parsed is not None
+    return html_metadata(parsed.root, "https://shop.example/p", article=article).title
+
+
+@pytest.mark.parametrize(
+    ("head", "body", "article", "title"),
+    [
+        # the search-engine title confirms the headline: the reader's version wins
+        (
+            "<title>Sleeping Bags | Outdoor Co-op</title>",
+            "<h1>Sleeping Bags</h1><p>x</p>",
+            False,
+            "Sleeping Bags",
+        ),
+        (
+            '<meta property="og:title" content="Best Tax Preparation Software of 2025 (Tested)">',
+            "<h1>The Best Tax Prep Software of 2025</h1>",
+            False,
+            "The Best Tax Prep Software of 2025",
+        ),
+        # a slogan in the <h1> of a service page does not replace its name
+        (
+            '<meta property="og:title" content="Progressive Web App Development Company">',
+            "<h1>Apps you can count on</h1>",
+            False,
+            "Progressive Web App Development Company",
+        ),
+        # ... but an article's headline is its title, however the page titles itself
+        (
+            '<meta property="og:title" content="5 Dentist-Backed Brushes To Make Brushing Easier">',
+            "<h1>After Testing 40 Toothbrushes, These Are the Best</h1>",
+            True,
+            "After Testing 40 Toothbrushes, These Are the Best",
+        ),
+        # several <h1>: no single headline, the declared title stays
+        ('<meta property="og:title" content="Science News">', "<h1>Science</h1><h1>Space</h1>", True, "Science News"),
+        # no declared title at all: the headline
+        ("", "<h1>Camping Tents</h1>", False, "Camping Tents"),
+        # line breaks separate words, permalink marks and scripts are not part of the headline
+        (
+            "<title>T</title>",
+            "<h1>Rebuilding the Legacy<br>of <b>American</b> Made<script>x()</script> <a>¶</a></h1>",
+            True,
+            "Rebuilding the Legacy of American Made",
+        ),
+    ],
+)
+def test_title_prefers_the_visible_headline(head: str, body: str, article: bool, title: str) -> None:
+    assert _titled(head, body, article=article) == title

@@ -81,12 +81,12 @@ def clean_html(cleaner: Cleaner, markup: str, *, url: str | None, site: str | No
     prune = getattr(rules, "prune_tree", None)
     if callable(prune):
         prune(root)
+    kind = page_kind(root)
     # on a pathological page only <head> is searched: htmldate alone would take seconds
-    html_meta = html_metadata(head_only(root) if parsed.too_large else root, url)
+    html_meta = html_metadata(head_only(root) if parsed.too_large else root, url, article=kind == ARTICLE)
     if parsed.too_large:
         too_large = _fallback_with_landmarks(cleaner, parsed, url, rules, "too-large", needed=1)
-        return _finish(too_large, html_meta, rules, root, article=page_kind(root) == ARTICLE)
-    kind = page_kind(root)
+        return _finish(too_large, html_meta, rules, root, article=kind == ARTICLE)
     body = _extract_body(root, url)
     result = _from_extraction(cleaner, body, root, url, rules)
     words = _kept_words(result)

@@ -22,10 +22,11 @@ import re
 from datetime import datetime
 from typing import Any
 
-from lxml import html
+from lxml import etree, html
 
 from .._dates import find_date as find_text_date
 from .._decode import repair_text
+from .._features import WORD
 from .._metadata import domain_of
 from .._model import Metadata
 
@@ -57,6 +58,11 @@ _NOT_AUTHOR_AREA = re.compile(
 # Not a name: dates, counts, labels ("Last Updated: 2025-02-22"), or a whole sentence.
 _NOT_A_NAME = re.compile(r"\d|:|\b(?:updated|published|posted|read|minutes?|ago)\b", re.I)
 _AUTHOR_MAX_WORDS = 8
+# The <h1> is the title when at least this share of its words are in the declared title.
+HEADLINE_SHARE = 0.5
+_HEADING_BREAKS = frozenset(["br", "div", "p", "li", "ul", "ol", "table", "tr", "td"])
+_NOT_TEXT = frozenset(["script", "style", "noscript", "template", "svg"])
+_HEADLINE_MARKS = " ¶#§"
 # Publication (not modification) dates declared for machines.
 _PUBLISHED_XPATH = (
     "//meta[@property='article:published_time' or @name='article:published_time' or @property='og:published_time'"
@@ -296,8 +302,64 @@ def _trafilatura_doc(root: html.HtmlElement, url: str | None) -> Any:
     return doc
 
 
-def html_metadata(root: html.HtmlElement, url: str | None) -> Metadata:
-    """Metadata from the markup: meta tags, JSON-LD, title elements, dates."""
+def visible_headline(root: html.HtmlElement) -> str | None:
+    """The text of the page's one ``<h1>``; None when it has none or several."""
+    body = root.find("body")
+    found: str | None = None
+    for h1 in body.iter("h1") if body is not None else ():
+        text = _heading_text(h1)
+        if not text:
+            continue
+        if found is not None:
+            return None  # several headlines: a listing, or a page of sections
+        found = text
+    return found
+
+
+def _heading_text(heading: html.HtmlElement) -> str:
+    # a <br> or a block inside a heading separates words ("Rebuilding the Legacy<br>of ..."),
+    # an inline element does not ("Sho<span>p</span>"); scripts and styles are not text
+    parts: list[str] = []
+    skipping: Any = None
+    for event, el in etree.iterwalk(heading, events=("start", "end")):
+        tag = el.tag if isinstance(el.tag, str) else ""
+        if skipping is not None:
+            if event == "end" and el is skipping:
+                skipping = None
+                if el.tail:
+                    parts.append(el.tail)
+            continue
+        if event == "start":
+            if tag in _NOT_TEXT:
+                skipping = el
+            elif el is not heading and tag in _HEADING_BREAKS:
+                parts.append(" ")
+            if el.text and skipping is None:
+                parts.append(el.text)
+        elif el is not heading and el.tail:
+            parts.append(el.tail)
+    # permalink markers after the heading ("¶", "#") are not part of it
+    return (_clean("".join(parts)) or "").rstrip(_HEADLINE_MARKS).strip()
+
+
+def _shares_words(headline: str, title: str | None) -> bool:
+    words = set(WORD.findall(headline.lower()))
+    if not words or not title:
+        return False
+    return len(words & set(WORD.findall(title.lower()))) >= HEADLINE_SHARE * len(words)
+
+
+def html_metadata(root: html.HtmlElement, url: str | None, *, article: bool = False) -> Metadata:
+    """Metadata from the markup: meta tags, JSON-LD, title elements, dates.
+
+    The title is the page's one ``<h1>`` when the page declares an article or
+    when at least half the headline's words are in the declared title: pages
+    title themselves for search engines ("Best X in 2026 | Coverage, Costs &
+    Savings") and for their readers (the ``<h1>``), and the reader's title is
+    the one wanted. Measured on wcxb-dev (1,497 titled pages): title accuracy
+    0.681 -> 0.768 (0.755 taking every single ``<h1>``, which loses service
+    pages whose ``<h1>`` is a slogan).
+    """
     meta = Metadata(url=url, domain=domain_of(url), language=page_language(root))
     try:
         doc = _trafilatura_doc(root, url)
@@ -312,6 +374,9 @@ def html_metadata(root: html.HtmlElement, url: str | None) -> Metadata:
         meta.domain = domain_of(meta.url)
     title = _clean(doc.title)
     meta.title = strip_site_name(title, meta.site, meta.domain) if title else None
+    headline = visible_headline(root)
+    if headline and (article or not meta.title or _shares_words(headline, meta.title)):
+        meta.title = headline
     meta.author = _clean(doc.author)
     if not meta.author:
         from ._author import author_candidates
