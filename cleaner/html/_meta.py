@@ -22,11 +22,12 @@ import re
 from datetime import datetime
 from typing import Any
 
-from lxml import etree, html
+from lxml import html
 
 from .._dates import find_date as find_text_date
 from .._decode import repair_text
 from .._features import WORD
+from .._html_text import tree_to_text
 from .._metadata import domain_of
 from .._model import Metadata
 
@@ -60,8 +61,6 @@ _NOT_A_NAME = re.compile(r"\d|:|\b(?:updated|published|posted|read|minutes?|ago)
 _AUTHOR_MAX_WORDS = 8
 # The <h1> is the title when at least this share of its words are in the declared title.
 HEADLINE_SHARE = 0.5
-_HEADING_BREAKS = frozenset(["br", "div", "p", "li", "ul", "ol", "table", "tr", "td"])
-_NOT_TEXT = frozenset(["script", "style", "noscript", "template", "svg"])
 _HEADLINE_MARKS = " ¶#§"
 # Publication (not modification) dates declared for machines.
 _PUBLISHED_XPATH = (
@@ -317,29 +316,11 @@ def visible_headline(root: html.HtmlElement) -> str | None:
 
 
 def _heading_text(heading: html.HtmlElement) -> str:
-    # a <br> or a block inside a heading separates words ("Rebuilding the Legacy<br>of ..."),
-    # an inline element does not ("Sho<span>p</span>"); scripts and styles are not text
-    parts: list[str] = []
-    skipping: Any = None
-    for event, el in etree.iterwalk(heading, events=("start", "end")):
-        tag = el.tag if isinstance(el.tag, str) else ""
-        if skipping is not None:
-            if event == "end" and el is skipping:
-                skipping = None
-                if el.tail:
-                    parts.append(el.tail)
-            continue
-        if event == "start":
-            if tag in _NOT_TEXT:
-                skipping = el
-            elif el is not heading and tag in _HEADING_BREAKS:
-                parts.append(" ")
-            if el.text and skipping is None:
-                parts.append(el.text)
-        elif el is not heading and el.tail:
-            parts.append(el.tail)
+    # rendered like the full page: a <br> or a block inside the heading separates words
+    # ("Rebuilding the Legacy<br>of ..."), scripts and styles are not text
+    text = _clean(tree_to_text(heading)) or ""
     # permalink markers after the heading ("¶", "#") are not part of it
-    return (_clean("".join(parts)) or "").rstrip(_HEADLINE_MARKS).strip()
+    return text.rstrip(_HEADLINE_MARKS).strip()
 
 
 def _shares_words(headline: str, title: str | None) -> bool:
