@@ -217,3 +217,32 @@ def _titled(head: str, body: str, *, article: bool = False) -> str | None:
 )
 def test_title_prefers_the_visible_headline(head: str, body: str, article: bool, title: str) -> None:
     assert _titled(head, body, article=article) == title
+
+
+@pytest.mark.parametrize(
+    ("head", "author"),
+    [
+        (
+            '<meta name="twitter:label1" content="Written by"><meta name="twitter:data1" content="Chase Bernath">',
+            "Chase Bernath",
+        ),
+        # the label decides, not the position: reading time is not a name
+        (
+            '<meta name="twitter:label1" content="Est. reading time"><meta name="twitter:data1" content="7 minutes">'
+            '<meta name="twitter:label2" content="Written by"><meta name="twitter:data2" content="Nawaz Dhandala">',
+            "Nawaz Dhandala",
+        ),
+        (
+            '<meta name="twitter:label1" content="Est. reading time"><meta name="twitter:data1" content="7 minutes">',
+            None,
+        ),
+        # a declared author still wins
+        (
+            '<meta name="author" content="Tom Reed"><meta name="twitter:label1" content="Written by">'
+            '<meta name="twitter:data1" content="Someone Else">',
+            "Tom Reed",
+        ),
+    ],
+)
+def test_author_from_share_card_labels(head: str, author: str | None) -> None:
+    assert meta_of(head, "<p>x</p>").author == author

@@ -59,6 +59,7 @@ _NOT_AUTHOR_AREA = re.compile(
 # Not a name: dates, counts, labels ("Last Updated: 2025-02-22"), or a whole sentence.
 _NOT_A_NAME = re.compile(r"\d|:|\b(?:updated|published|posted|read|minutes?|ago)\b", re.I)
 _AUTHOR_MAX_WORDS = 8
+_AUTHOR_LABELS = frozenset(["written by", "author", "by"])
 # The <h1> is the title when at least this share of its words are in the declared title.
 HEADLINE_SHARE = 0.5
 _HEADLINE_MARKS = " ¶#§"
@@ -270,6 +271,25 @@ def _markup_date(root: html.HtmlElement, url: str | None, today: str) -> str | N
     return date if isinstance(date, str) else None
 
 
+def _labelled_author(root: html.HtmlElement) -> str | None:
+    """The name a page gives in its share-card labels: ``twitter:label1`` "Written by", ``twitter:data1`` the name.
+
+    WordPress's most used SEO plugin writes these on every post; measured on
+    wcxb-dev pages with no other author: 16 right, 1 wrong.
+    """
+    cards: dict[str, str] = {}
+    for el in root.iter("meta"):
+        key = el.get("name") or el.get("property") or ""
+        if key.startswith("twitter:"):
+            cards.setdefault(key, el.get("content") or "")
+    for key, label in cards.items():
+        if key.startswith("twitter:label") and label.strip().lower() in _AUTHOR_LABELS:
+            name = _clean(cards.get(key.replace("label", "data", 1)))
+            if name and not _NOT_A_NAME.search(name) and len(name.split()) <= _AUTHOR_MAX_WORDS:
+                return name
+    return None
+
+
 def _trafilatura_author(root: html.HtmlElement, candidates: list[Any]) -> str | None:
     """trafilatura's own author search (same result, no tree copy): the last resort."""
     from trafilatura.json_metadata import normalize_authors
@@ -358,7 +378,7 @@ def html_metadata(root: html.HtmlElement, url: str | None, *, article: bool = Fa
     headline = visible_headline(root)
     if headline and (article or not meta.title or _shares_words(headline, meta.title)):
         meta.title = headline
-    meta.author = _clean(doc.author)
+    meta.author = _clean(doc.author) or _labelled_author(root)
     if not meta.author:
         from ._author import author_candidates
 
