@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from cleaner import Cleaner
@@ -9,6 +11,7 @@ from cleaner._dates import find_date
 from cleaner._metadata import domain_of
 
 GENERIC = Cleaner(mode="text", site_rules=False)
+SEED_PAGES = sorted((Path(__file__).resolve().parent.parent / "fixtures" / "seeds" / "pages").glob("*.txt"))
 BODY = "\n\n".join(
     f"The council said on Monday that bridge number {i} would reopen next spring after a long repair." for i in range(4)
 )
@@ -53,3 +56,28 @@ def test_byline_gives_the_author() -> None:
 )
 def test_domain_of(url: str | None, domain: str | None) -> None:
     assert domain_of(url) == domain
+
+
+PAGE_WITH_MENU = "Home\n\nWorkwear and Safety Gear\n\nPower Tools\n\nHand Tools\n\nTop Picks This Week\n\n" + BODY
+
+
+@pytest.mark.parametrize(
+    ("url", "title"),
+    [
+        # the URL's path names the page: its line is the headline, even a two-word one
+        ("https://shop.example/c/power-tools", "Power Tools"),
+        ("https://shop.example/blog/2024/05/top-picks-this-week.html", "Top Picks This Week"),
+    ],
+)
+def test_title_matches_the_url_path(url: str, title: str) -> None:
+    assert GENERIC.clean(PAGE_WITH_MENU, url=url, mode="text").metadata.title == title
+
+
+@pytest.mark.parametrize("page", SEED_PAGES, ids=lambda p: p.stem[:3])
+def test_a_path_that_names_no_line_changes_nothing(page: Path) -> None:
+    data = page.read_bytes()
+    without = GENERIC.clean(data, mode="text").metadata.title
+    assert without
+    assert (
+        GENERIC.clean(data, url="https://news.example/world/2022/01/13/a1b2c3", mode="text").metadata.title == without
+    )
