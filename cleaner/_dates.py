@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import re
 from datetime import date
 
@@ -40,3 +41,29 @@ def find_date(text: str) -> str | None:
             except ValueError:
                 continue  # February 30th and friends
     return None
+
+
+def url_date(url: str | None, today: str | None = None) -> str | None:
+    """The full date a URL's path spells ("/2024/05/13/story"), by htmldate's URL rules, else None.
+
+    A dated path is the publisher's own record of the day: measured on the
+    wcxb-dev text dumps, text-mode date accuracy 0.564 -> 0.579 taking it first
+    (the two disagree on 2 pages, where the URL is right).
+    """
+    if not url or _YEAR.search(url) is None:  # every URL date has a year: most URLs stop here
+        return None
+    try:
+        from htmldate.extractors import extract_url_date
+        from htmldate.utils import Extractor
+        from htmldate.validators import get_max_date, get_min_date
+    except ImportError:  # another htmldate layout: text lines only
+        return None
+    limit = today or date.today().isoformat()
+    found = extract_url_date(url, Extractor(False, get_max_date(limit), get_min_date(None), True, "%Y-%m-%d"))
+    return found if isinstance(found, str) else None
+
+
+def load_url_dates() -> None:
+    """Import htmldate's URL rules now (about 0.07 s), not on the first dated URL."""
+    with contextlib.suppress(ImportError):
+        import htmldate.extractors  # noqa: F401

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from urllib.parse import unquote, urlsplit
 
-from ._dates import find_date
+from ._dates import find_date, url_date
 from ._model import KEEP, Block, Metadata
 
 TITLE_WINDOW = 8  # blocks above the article searched for the headline
@@ -184,6 +184,6 @@ def text_metadata(blocks: list[Block], url: str | None, language: str | None) ->
         if desc is not None:
             meta.description = blocks[desc].text
             blocks[desc].category, blocks[desc].reason = "description", "generic:description:standfirst"
-    meta.date = find_page_date(blocks, start)
+    meta.date = url_date(url) or find_page_date(blocks, start)
     meta.author = find_author(blocks)
     return meta

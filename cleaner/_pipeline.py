@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from ._classify import ChromeMatcher, classify
+from ._dates import load_url_dates
 from ._decode import BinaryInputError, decode_bytes, repair_text
 from ._features import compute_features
 from ._lexicon import Lexicon, default_lexicon
@@ -100,6 +101,8 @@ class Cleaner:
             from .html import load_extractors  # configured once: the first HTML page should not pay the imports
 
             load_extractors()
+        else:
+            load_url_dates()
         self.rulebook: RuleBook | None = RuleBook.load(rules_dirs) if site_rules else None
         if self.rulebook is not None and site:
             self.rulebook.require(site)  # an unknown forced site is a setup error, not a per-page one

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from cleaner import Cleaner
-from cleaner._dates import find_date
+from cleaner._dates import find_date, url_date
 from cleaner._metadata import domain_of
 
 GENERIC = Cleaner(mode="text", site_rules=False)
@@ -81,3 +81,24 @@ def test_a_path_that_names_no_line_changes_nothing(page: Path) -> None:
     assert (
         GENERIC.clean(data, url="https://news.example/world/2022/01/13/a1b2c3", mode="text").metadata.title == without
     )
+
+
+@pytest.mark.parametrize(
+    ("url", "iso"),
+    [
+        ("https://news.example/2022/01/13/troops-withdraw", "2022-01-13"),
+        ("https://news.example/world/2022-01-13-troops-withdraw.html", "2022-01-13"),
+        ("https://news.example/world/troops-withdraw", None),
+        ("https://news.example/2099/01/13/from-the-future", None),
+        (None, None),
+    ],
+)
+def test_url_date(url: str | None, iso: str | None) -> None:
+    assert url_date(url, today="2026-11-23") == iso
+
+
+def test_a_dated_url_dates_a_text_page_without_date_lines() -> None:
+    page = "Council reopens the old bridge\n\n" + BODY
+    assert GENERIC.clean(page, mode="text").metadata.date is None
+    dated = GENERIC.clean(page, url="https://news.example/2022/01/13/bridge", mode="text")
+    assert dated.metadata.date == "2022-01-13"

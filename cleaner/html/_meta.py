@@ -25,6 +25,7 @@ from typing import Any
 from lxml import html
 
 from .._dates import find_date as find_text_date
+from .._dates import url_date
 from .._decode import repair_text
 from .._features import WORD
 from .._html_text import tree_to_text
@@ -252,7 +253,7 @@ def _markup_date(root: html.HtmlElement, url: str | None, today: str) -> str | N
     """
     try:
         from htmldate.core import examine_abbr_elements, examine_header, examine_time_elements
-        from htmldate.extractors import extract_url_date, json_search
+        from htmldate.extractors import json_search
         from htmldate.utils import Extractor
         from htmldate.validators import get_max_date, get_min_date
     except ImportError:  # another htmldate layout: its fast search as a whole
@@ -262,7 +263,7 @@ def _markup_date(root: html.HtmlElement, url: str | None, today: str) -> str | N
         return found if isinstance(found, str) else None
     options = Extractor(False, get_max_date(today), get_min_date(None), True, "%Y-%m-%d")
     date: Any = (
-        extract_url_date(url, options)
+        url_date(url, today)
         or examine_header(root, options)
         or json_search(root, options)
         or examine_abbr_elements(root, options)
