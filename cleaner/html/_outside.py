@@ -65,14 +65,10 @@ def add_outside_blocks(result: Result, root: Any) -> None:
         b.drop(OUTSIDE_CATEGORY, OUTSIDE_REASON)
     positions: list[int] = []
     position = 0
-    for b in result.blocks:
-        key = _key(b.text)
-        found = page_text.find(key, position)
-        if found < 0:
-            found = page_text.find(key)
-        # a block the page rendering does not hold stays right after the one before it;
-        # the running maximum keeps the result's own order when the extractor moved a block
-        position = max(position, found)
+    for key in held_keys:
+        # a block the page rendering does not hold (or holds only earlier, where the extractor
+        # moved it from) stays right after the one before it: positions never go back
+        position = max(position, page_text.find(key, position))
         positions.append(position)
     merged = list(result.blocks)
     for inserted, (start, b) in enumerate(outside):
