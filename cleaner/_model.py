@@ -95,6 +95,17 @@ class Result:
     mode: str = "text"
     status: str = STATUS_OK
     error: str | None = None
+    # True when a size limit cut the text short (see Cleaner's limits); the
+    # status stays "ok" because text was produced, but the cut is never silent.
+    truncated: bool = False
+
+    def __repr__(self) -> str:
+        # a page's text and blocks can run to megabytes: show their size, not their content
+        head = self.text[:60] + ("…" if len(self.text) > 60 else "")
+        return (
+            f"<Result status={self.status!r} mode={self.mode!r} words={len(self.text.split())} "
+            f"removed={len(self.removed)} truncated={self.truncated} text={head!r}>"
+        )
 
     @property
     def removed(self) -> list[Block]:
@@ -105,13 +116,18 @@ class Result:
         return self.status == STATUS_OK
 
     def to_dict(self, *, blocks: bool = False) -> dict[str, Any]:
-        """A JSON-ready dict; ``blocks=True`` adds every block, kept or not."""
+        """A JSON-ready dict; ``blocks=True`` adds every block, kept or not.
+
+        This is the one record shape: the CLI's JSON and JSONL records are this
+        dict with the document's ``id`` and ``path`` in front.
+        """
         out: dict[str, Any] = {
             "text": self.text,
-            "metadata": self.metadata.to_dict(),
-            "mode": self.mode,
             "status": self.status,
             "error": self.error,
+            "mode": self.mode,
+            "truncated": self.truncated,
+            "metadata": self.metadata.to_dict(),
             "removed": [{"text": b.text, "category": b.category, "reason": b.reason} for b in self.removed],
         }
         if blocks:

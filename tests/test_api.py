@@ -85,3 +85,18 @@ def test_a_cleaner_pickles_by_its_settings() -> None:
         f"The council said on Monday that bridge {i} would open next spring." for i in range(6)
     )
     assert copy.clean(page).to_dict() == original.clean(page).to_dict()
+
+
+def test_repr_is_short_on_a_large_page() -> None:
+    page = "\n\n".join(
+        f"Paragraph {i} of a long story that keeps going on and on about the council." for i in range(2000)
+    )
+    result = cleaner.clean(page)
+    text = repr(result)
+    assert len(text) < 300 and text.startswith("<Result status=") and "words=" in text
+
+
+def test_to_dict_is_the_one_record_shape() -> None:
+    record = cleaner.clean("x").to_dict()
+    assert list(record) == ["text", "status", "error", "mode", "truncated", "metadata", "removed"]
+    assert "status" not in record["metadata"] and record["truncated"] is False

@@ -67,9 +67,9 @@ def test_timeout_is_reported_and_the_run_goes_on(
     records, stats = run(root, jobs=jobs, timeout=0.3, chunk_size=2)
     assert time.perf_counter() - started < 5
     assert [r["id"] for r in records] == [f"p{i:03d}" for i in range(6)]
-    statuses = [r["metadata"]["status"] for r in records]
+    statuses = [r["status"] for r in records]
     assert statuses == ["ok", "ok", "timeout", "ok", "ok", "ok"]
-    assert "0.3 s" in records[2]["metadata"]["error"] and stats.failed == 1
+    assert "0.3 s" in records[2]["error"] and stats.failed == 1
 
 
 @pytest.mark.parametrize("chunk_size", [1, 3])
@@ -79,10 +79,10 @@ def test_dead_worker_fails_its_document_only(
     monkeypatch.setattr(Cleaner, "clean", slow_clean)
     root = page_folder(tmp_path, seeds, 8, {5: "\nCRASH"})
     records, stats = run(root, jobs=2, chunk_size=chunk_size)
-    statuses = {r["id"]: r["metadata"]["status"] for r in records}
+    statuses = {r["id"]: r["status"] for r in records}
     assert len(records) == 8 and statuses.pop("p005") == "error"
     assert set(statuses.values()) == {"ok"} and stats.failed == 1
-    assert records[5]["metadata"]["error"] == "worker process died"
+    assert records[5]["error"] == "worker process died"
 
 
 def test_stuck_worker_is_killed_and_replaced(
@@ -93,9 +93,9 @@ def test_stuck_worker_is_killed_and_replaced(
     started = time.perf_counter()
     records, stats = run(root, jobs=2, chunk_size=3, timeout=0.2, hard_timeout_grace=0.5)
     assert time.perf_counter() - started < 15
-    statuses = {r["id"]: r["metadata"]["status"] for r in records}
+    statuses = {r["id"]: r["status"] for r in records}
     assert list(statuses) == [f"p{i:03d}" for i in range(8)]
-    assert statuses.pop("p004") == "timeout" and "worker killed" in records[4]["metadata"]["error"]
+    assert statuses.pop("p004") == "timeout" and "worker killed" in records[4]["error"]
     assert set(statuses.values()) == {"ok"} and stats.failed == 1
 
 

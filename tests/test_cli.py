@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 from typer.testing import Result
 
+import cleaner
 from cleaner._model import Metadata
 
 Cli = Callable[..., Result]
@@ -38,7 +39,7 @@ def test_tree_is_mirrored_with_sidecars_and_report(cli: Cli, seed_tree: Path, tm
     assert page.read_text().strip() and (out / "000_cc0ab38538eaacaa.txt").is_file()
     sidecar = json.loads(page.with_suffix(".json").read_text())
     assert sidecar["id"] == "a/b/004_a47c7595b554120a" and "text" not in sidecar
-    assert sidecar["metadata"]["status"] == "ok" and sidecar["metadata"]["removed"]
+    assert sidecar["status"] == "ok" and sidecar["removed"]
     lines = report(out / "_report.jsonl")
     assert [r["id"] for r in lines][:2] == ["000_cc0ab38538eaacaa", "001_5c830fc63e033197"]
     assert {r["status"] for r in lines} == {"ok"} and len(lines) == 5
@@ -90,13 +91,14 @@ def test_jsonl_layout_on_the_seed_pages(cli: Cli, seeds: list[Path]) -> None:
     records = [json.loads(line) for line in res.stdout.splitlines()]
     assert [r["id"] for r in records] == [p.stem for p in seeds]  # input order, ids without extension
     first = records[0]
-    assert set(first) == {"id", "text", "metadata"} and first["id"] == "000_cc0ab38538eaacaa"
+    # one shape: the library's Result.to_dict() with id and path in front
+    assert list(first)[:2] == ["id", "path"] and first["id"] == "000_cc0ab38538eaacaa"
+    assert set(first) - {"id", "path"} == set(cleaner.clean("x").to_dict())
     meta = first["metadata"]
-    assert set(Metadata.__dataclass_fields__) <= set(meta)
-    assert {"path", "mode", "status", "error", "removed"} <= set(meta)
-    assert meta["path"].endswith("000_cc0ab38538eaacaa.txt") and meta["mode"] == "text"
-    assert meta["status"] == "ok" and meta["error"] is None and first["text"]
-    assert all(set(r) == {"text", "category", "reason"} for r in meta["removed"]) and meta["removed"]
+    assert set(Metadata.__dataclass_fields__) == set(meta)
+    assert first["path"].endswith("000_cc0ab38538eaacaa.txt") and first["mode"] == "text"
+    assert first["status"] == "ok" and first["error"] is None and first["text"] and first["truncated"] is False
+    assert all(set(r) == {"text", "category", "reason"} for r in first["removed"]) and first["removed"]
 
 
 def test_stdin_to_stdout(cli: Cli, seeds: list[Path]) -> None:
@@ -132,7 +134,7 @@ def test_gzip_file_and_id_without_extensions(cli: Cli, seeds: list[Path], tmp_pa
     packed.write_bytes(gzip.compress(seeds[0].read_bytes()))
     res = cli("clean", packed, "--mode", "text")
     (record,) = [json.loads(line) for line in res.stdout.splitlines()]
-    assert record["id"] == "x" and record["metadata"]["status"] == "ok" and record["metadata"]["mode"] == "text"
+    assert record["id"] == "x" and record["status"] == "ok" and record["mode"] == "text"
 
 
 def test_max_bytes(cli: Cli, seed_tree: Path, tmp_path: Path) -> None:

@@ -53,8 +53,8 @@ def test_warc_records_are_cleaned_with_uri_and_charset(cli: Cli, seeds: list[Pat
     records = [json.loads(line) for line in res.stdout.splitlines()]
     assert [r["id"] for r in records] == [d.id for d in docs]
     assert records[1]["metadata"]["url"] == "https://news.example.org/story-1"
-    assert records[0]["metadata"]["domain"].endswith("example.org") and records[0]["metadata"]["mode"] == "html"
-    assert "Zürich" in records[0]["text"] or "Zürich" in json.dumps(records[0]["metadata"]["removed"])
+    assert records[0]["metadata"]["domain"].endswith("example.org") and records[0]["mode"] == "html"
+    assert "Zürich" in records[0]["text"] or "Zürich" in json.dumps(records[0]["removed"])
     assert "Ã" not in res.stdout  # the declared charset was used, no mojibake
 
 
@@ -102,10 +102,10 @@ def test_jsonl_in_and_jsonl_file_out(cli: Cli, seeds: list[Path], tmp_path: Path
     assert res.exit_code == 1 and res.stdout == ""
     records = [json.loads(line) for line in out.read_text().splitlines()]
     assert [r["id"] for r in records] == ["a1", "dump/2", "dump/3", "no-content"]
-    assert records[0]["metadata"]["url"] == "https://www.news24.com/x" and records[0]["metadata"]["mode"] == "text"
-    assert records[1]["metadata"]["mode"] == "html" and records[1]["metadata"]["status"] == "ok"
-    assert records[2]["metadata"]["status"] == "error" and "invalid JSON" in records[2]["metadata"]["error"]
-    assert records[3]["metadata"]["status"] == "error"
+    assert records[0]["metadata"]["url"] == "https://www.news24.com/x" and records[0]["mode"] == "text"
+    assert records[1]["mode"] == "html" and records[1]["status"] == "ok"
+    assert records[2]["status"] == "error" and "invalid JSON" in records[2]["error"]
+    assert records[3]["status"] == "error"
     assert [json.loads(line)["status"] for line in (tmp_path / "r.jsonl").read_text().splitlines()][:2] == ["ok", "ok"]
     assert not list(tmp_path.glob(".*cleaner-tmp"))
 

@@ -13,23 +13,18 @@ EXTENSIONS = {"txt": ".txt", "json": ".json", "md": ".md", "jsonl": ".jsonl"}
 
 
 def record(doc: Document, result: Result | None, *, status: str, error: str | None) -> dict[str, Any]:
-    """One document in datatrove's layout: ``id``, ``text``, ``metadata``.
+    """One document: ``id`` and ``path``, then :meth:`Result.to_dict`'s keys.
 
-    ``metadata`` holds the Metadata fields plus ``path``, ``mode``,
-    ``status``, ``error`` and ``removed`` (text, category, reason per block).
-    ``result`` is None when cleaning never produced one (timeout, read error).
+    ``text``, ``id`` and a ``metadata`` object make it a datatrove-style
+    record too. ``status`` and ``error`` are the outcome's (a result can be
+    superseded by a timeout or a read error). ``result`` is None when cleaning
+    never produced one.
     """
-    meta = result.metadata.to_dict() if result is not None else Metadata(url=doc.url).to_dict()
-    meta.update(
-        path=doc.path,
-        mode=result.mode if result is not None else doc.mode,
-        status=status,
-        error=error,
-        removed=[{"text": b.text, "category": b.category, "reason": b.reason} for b in result.removed]
-        if result is not None
-        else [],
-    )
-    return {"id": doc.id, "text": result.text if result is not None else "", "metadata": meta}
+    if result is None:
+        result = Result(text="", metadata=Metadata(url=doc.url), blocks=[], mode=doc.mode or "auto")
+    rec: dict[str, Any] = {"id": doc.id, "path": doc.path, **result.to_dict()}
+    rec.update(status=status, error=error)
+    return rec
 
 
 def to_jsonl(rec: dict[str, Any]) -> str:
