@@ -2,7 +2,7 @@
 
 Matching every line against every lexicon pattern costs a few microseconds
 of call overhead per line, which dominates the text engine on menu-heavy
-dumps. Hyperscan (an optional dependency: ``pip install cleaner[fast]``)
+dumps. Hyperscan (an optional dependency: ``pip install cleaner-web[fast]``)
 matches all patterns over the whole page in one pass instead. It is used as
 a *prefilter* only: the patterns it scans are loosened into supersets of
 the lexicon's (word boundaries dropped, counted repeats unbounded, line
