@@ -9,10 +9,11 @@ import typer
 from .._version import __version__
 from ._clean import clean_command
 from ._explain import explain_command
-from ._help import EXIT_CODES
+from ._help import EXIT_CODES, HelpCommand, HelpGroup
 
 app = typer.Typer(
     name="cleaner",
+    cls=HelpGroup,  # --help shows metavars, never Python types (see _help.py)
     help="Strip boilerplate from web pages: keep the article prose, drop the chrome, say why.",
     epilog=EXIT_CODES,
     rich_markup_mode="markdown",
@@ -20,8 +21,8 @@ app = typer.Typer(
     context_settings={"help_option_names": ["-h", "--help"]},
     pretty_exceptions_show_locals=False,  # a crash report must not dump whole pages
 )
-app.command("clean", no_args_is_help=True, epilog=EXIT_CODES)(clean_command)
-app.command("explain", no_args_is_help=True, epilog=EXIT_CODES)(explain_command)
+app.command("clean", cls=HelpCommand, no_args_is_help=True, epilog=EXIT_CODES)(clean_command)
+app.command("explain", cls=HelpCommand, no_args_is_help=True, epilog=EXIT_CODES)(explain_command)
 
 
 def _version(value: bool) -> None:

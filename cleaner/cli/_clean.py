@@ -121,24 +121,37 @@ def clean_command(
     ],
     output: Annotated[
         Path | None,
-        typer.Option("--output", "-o", help="Folder mirroring the input tree, or one NAME.jsonl[.gz] file."),
+        typer.Option(
+            "--output", "-o", metavar="DIR|FILE", help="Folder mirroring the input tree, or one NAME.jsonl[.gz] file."
+        ),
     ] = None,
     fmt: Annotated[
         FormatChoice | None,
-        typer.Option("--format", "-f", help="txt, md, json (per document) or jsonl. Default: jsonl, txt with -o DIR."),
+        typer.Option(
+            "--format",
+            "-f",
+            metavar="FORMAT",
+            help="txt, md, json (per document) or jsonl. Default: jsonl, txt with -o DIR.",
+        ),
     ] = None,
     mode: ModeOpt = None,
-    glob: Annotated[str | None, typer.Option("--glob", help="In folders, take files matching this pattern.")] = None,
+    glob: Annotated[
+        str | None, typer.Option("--glob", metavar="PATTERN", help="In folders, take files matching this pattern.")
+    ] = None,
     url: UrlOpt = None,
-    text_field: Annotated[str, typer.Option("--text-field", help="JSONL field holding plain text.")] = "text",
-    html_field: Annotated[str, typer.Option("--html-field", help="JSONL field holding HTML.")] = "html",
-    url_field: Annotated[str, typer.Option("--url-field", help="JSONL field holding the URL.")] = "url",
-    id_field: Annotated[str, typer.Option("--id-field", help="JSONL field holding the document id.")] = "id",
+    text_field: Annotated[
+        str, typer.Option("--text-field", metavar="NAME", help="JSONL field holding plain text.")
+    ] = "text",
+    html_field: Annotated[str, typer.Option("--html-field", metavar="NAME", help="JSONL field holding HTML.")] = "html",
+    url_field: Annotated[str, typer.Option("--url-field", metavar="NAME", help="JSONL field holding the URL.")] = "url",
+    id_field: Annotated[
+        str, typer.Option("--id-field", metavar="NAME", help="JSONL field holding the document id.")
+    ] = "id",
     jobs: Annotated[
-        int | None, typer.Option("--jobs", "-j", min=1, help="Worker processes [default: all cores].")
+        int | None, typer.Option("--jobs", "-j", min=1, metavar="N", help="Worker processes [default: all cores].")
     ] = None,
     timeout: Annotated[
-        float, typer.Option("--timeout", min=0, help="Seconds allowed per document (0: no limit).")
+        float, typer.Option("--timeout", min=0, metavar="SECONDS", help="Seconds allowed per document (0: no limit).")
     ] = 60.0,
     max_bytes: MaxBytesOpt = DEFAULT_MAX_BYTES,
     overwrite: Annotated[bool, typer.Option("--overwrite", help="Redo documents whose output exists.")] = False,
@@ -147,7 +160,10 @@ def clean_command(
     site: SiteOpt = None,
     list_all_removed: ListAllRemovedOpt = False,
     report: Annotated[
-        Path | None, typer.Option("--report", help=f"Run report (JSONL) path [default with -o DIR: DIR/{REPORT_NAME}].")
+        Path | None,
+        typer.Option(
+            "--report", metavar="FILE", help=f"Run report (JSONL) path [default with -o DIR: DIR/{REPORT_NAME}]."
+        ),
     ] = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar and no summary.")] = False,
 ) -> None:

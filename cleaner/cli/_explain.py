@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from .._model import Result
+from .._model import Block, Result
 from ..batch.discover import InputOptions, discover
 from ..batch.document import Document
-from ..batch.readers import InputError
+from ..batch.readers import ContainerReader, InputError
 from ..batch.worker import InputTooLarge, load
 from ._console import stdout_pipe
 from ._options import (
@@ -28,7 +30,59 @@ from ._options import (
 if TYPE_CHECKING:
     from rich.console import Console
 
+DEFAULT_COLLAPSE = 5  # HTML report: runs of this many dropped blocks or more are folded
 META_FIELDS = ("title", "date", "author", "site", "domain", "language", "url", "description", "categories", "tags")
+
+
+@dataclass(slots=True)
+class CategoryCount:
+    """Blocks and words of one category, kept and dropped."""
+
+    category: str
+    kept: int = 0
+    dropped: int = 0
+    kept_words: int = 0
+    dropped_words: int = 0
+
+    @property
+    def blocks(self) -> int:
+        return self.kept + self.dropped
+
+
+def category_counts(blocks: Sequence[Block]) -> list[CategoryCount]:
+    """One row per category ("-" for none), most blocks first."""
+    counts: dict[str, CategoryCount] = {}
+    for block in blocks:
+        row = counts.setdefault(block.category or "-", CategoryCount(block.category or "-"))
+        words = len(block.text.split())
+        if block.kept:
+            row.kept, row.kept_words = row.kept + 1, row.kept_words + words
+        else:
+            row.dropped, row.dropped_words = row.dropped + 1, row.dropped_words + words
+    return sorted(counts.values(), key=lambda c: (-c.blocks, c.category))
+
+
+@dataclass(frozen=True, slots=True)
+class BlockFilter:
+    """Which blocks to list: ``--kept``, ``--dropped`` (both or neither: all), ``--category`` (any of)."""
+
+    kept: bool = False
+    dropped: bool = False
+    categories: frozenset[str] = frozenset()
+
+    @property
+    def active(self) -> bool:
+        return self.kept != self.dropped or bool(self.categories)
+
+    def __call__(self, block: Block) -> bool:
+        if self.kept != self.dropped and block.kept != self.kept:
+            return False
+        return not self.categories or (block.category or "-").lower() in self.categories
+
+    def describe(self) -> str:
+        parts = ["--kept" if self.kept else "--dropped"] if self.kept != self.dropped else []
+        parts += [f"--category {c}" for c in sorted(self.categories)]
+        return " ".join(parts)
 
 
 def first_document(path: str, options: InputOptions) -> Document:
@@ -42,13 +96,62 @@ def first_document(path: str, options: InputOptions) -> Document:
     raise typer.BadParameter(f"no page found in {path}", param_hint="FILE")
 
 
+def nth_record(path: str, options: InputOptions, n: int) -> Document:
+    """The ``n``-th record (1-based) of one WARC or JSONL file, read as ``cleaner clean`` reads it."""
+    try:
+        readers = discover([path], options)
+    except InputError as exc:
+        raise typer.BadParameter(str(exc), param_hint="FILE") from exc
+    if len(readers) != 1 or not isinstance(readers[0], ContainerReader):
+        what = "a single page" if len(readers) == 1 else f"{len(readers)} files"
+        raise typer.BadParameter(f"needs a WARC or JSONL file, not {what}", param_hint="--record")
+    count = 0
+    for count, doc in enumerate(readers[0].read(), start=1):
+        if count == n:
+            return doc
+    records = f"{count} record" + ("" if count == 1 else "s")
+    raise typer.BadParameter(f"{Path(path).name} has {records} (counted from 1)", param_hint="--record")
+
+
 def explain_command(
     file: Annotated[
-        str, typer.Argument(metavar="FILE", help="A page (HTML, text, .gz; WARC/JSONL: first record) or -.")
+        str,
+        typer.Argument(
+            metavar="FILE", help="A page (HTML, text, .gz), a WARC or JSONL file (see --record), or - for stdin."
+        ),
     ],
-    html: Annotated[
-        Path | None, typer.Option("--html", help="Also write a self-contained HTML report, kept vs removed.")
+    record: Annotated[
+        int | None,
+        typer.Option(
+            "--record",
+            "-r",
+            min=1,
+            metavar="N",
+            help="WARC/JSONL: explain the Nth record, counting from 1 [default: 1].",
+        ),
     ] = None,
+    kept: Annotated[bool, typer.Option("--kept", help="List only the kept blocks.")] = False,
+    dropped: Annotated[bool, typer.Option("--dropped", help="List only the dropped blocks.")] = False,
+    category: Annotated[
+        list[str] | None,
+        typer.Option("--category", "-c", metavar="NAME", help="List only blocks of this category; repeatable."),
+    ] = None,
+    summary: Annotated[
+        bool, typer.Option("--summary", help="Print only the counts per category, no metadata and no blocks.")
+    ] = False,
+    html: Annotated[
+        Path | None,
+        typer.Option("--html", metavar="FILE", help="Also write a self-contained HTML report, kept vs removed."),
+    ] = None,
+    collapse: Annotated[
+        int,
+        typer.Option(
+            "--collapse",
+            min=0,
+            metavar="N",
+            help="HTML report: fold runs of N or more dropped blocks (0: never).",
+        ),
+    ] = DEFAULT_COLLAPSE,
     mode: ModeOpt = None,
     url: UrlOpt = None,
     site_rules: SiteRulesOpt = True,
@@ -58,19 +161,23 @@ def explain_command(
 ) -> None:
     """Show why each block of a page was kept or dropped.
 
-    Prints the page's metadata, then every block with **KEEP** or **DROP**,
-    its category and the rule that decided it (coloured on a terminal).
+    Prints the page's metadata, the kept and dropped blocks per category,
+    then every block with **KEEP** or **DROP**, its category and the rule
+    that decided it (coloured on a terminal). **--kept**, **--dropped** and
+    **--category** narrow the list; the counts always cover the whole page.
 
     **Examples:**
 
     * `cleaner explain page.html`
+    * `cleaner explain page.html --dropped --category navigation`
+    * `cleaner explain crawl.warc.gz --record 3 --summary`
     * `cleaner explain page.html --html report.html --url https://example.com/story`
     * `cleaner explain dump.txt --no-site-rules | grep DROP`
     """
     # every block of the page, including what the HTML extractor left out: explain is for reading, not for speed
     config = cleaner_config(mode, site_rules, rules, site, max_bytes, list_all_removed=True)
     options = InputOptions(mode=config.mode if mode else None, url=url, max_bytes=config.max_bytes)
-    doc = first_document(file, options)
+    doc = first_document(file, options) if record is None else nth_record(file, options, record)
     cleaner = build_cleaner(config)
     if doc.error is not None:
         typer.echo(f"cleaner: {doc.path}: {doc.error}", err=True)
@@ -81,21 +188,33 @@ def explain_command(
         typer.echo(f"cleaner: cannot read {doc.path}: {exc}", err=True)
         raise typer.Exit(1) from None
     result = cleaner.clean(data, url=doc.url, mode=doc.mode, charset=doc.charset)
+    show = BlockFilter(kept, dropped, frozenset(c.lower() for c in category or ()))
+    missing = sorted(show.categories - {(b.category or "-").lower() for b in result.blocks})
+    if missing and not summary:
+        present = ", ".join(c.category for c in category_counts(result.blocks)) or "none"
+        typer.echo(f"cleaner: no block of category {', '.join(missing)} (this page has: {present})", err=True)
     with stdout_pipe():
-        print_explanation(result, doc)
+        print_explanation(result, doc, show=show, summary_only=summary)
     if html is not None:
         from ._report_html import html_report
 
         try:
-            html.write_text(html_report(result, doc), encoding="utf-8")
+            html.write_text(html_report(result, doc, collapse=collapse), encoding="utf-8")
         except OSError as exc:
             raise typer.BadParameter(f"cannot write {html}: {exc}", param_hint="--html") from exc
         typer.echo(f"report: {html}", err=True)
     raise typer.Exit(0 if result.status in ("ok", "empty") else 1)
 
 
-def print_explanation(result: Result, doc: Document, console: Console | None = None) -> None:
-    """Metadata, then one header line and the text of each block."""
+def print_explanation(
+    result: Result,
+    doc: Document,
+    console: Console | None = None,
+    *,
+    show: Callable[[Block], bool] | None = None,
+    summary_only: bool = False,
+) -> None:
+    """Metadata, counts per category, then one header line and the text of each block ``show`` accepts."""
     from rich.console import Console
     from rich.text import Text
 
@@ -108,14 +227,22 @@ def print_explanation(result: Result, doc: Document, console: Console | None = N
     console.print(Text(f"{doc.id}  ({doc.path})  mode={result.mode}  status={result.status}", style="bold"))
     if result.error:
         console.print(Text(f"error: {result.error}", style="red"))
-    meta = result.metadata.to_dict()
-    for name in (*META_FIELDS, "site_rule"):
-        if meta.get(name):
-            value = ", ".join(meta[name]) if isinstance(meta[name], list) else str(meta[name])
-            console.print(Text.assemble((f"{name + ':':13}", "cyan"), value))
+    if not summary_only:
+        meta = result.metadata.to_dict()
+        for name in (*META_FIELDS, "site_rule"):
+            if meta.get(name):
+                value = ", ".join(meta[name]) if isinstance(meta[name], list) else str(meta[name])
+                console.print(Text.assemble((f"{name + ':':13}", "cyan"), value))
     kept = sum(1 for b in result.blocks if b.kept)
     console.print(Text(f"{len(result.blocks)} blocks: {kept} kept, {len(result.blocks) - kept} dropped", style="bold"))
-    for block in result.blocks:
+    for i, line in enumerate(summary_table(result.blocks)):
+        console.print(Text(line, style="dim" if i == 0 else ""))
+    if summary_only:
+        return
+    shown = [b for b in result.blocks if show is None or show(b)]
+    if isinstance(show, BlockFilter) and show.active:
+        console.print(Text(f"listing {len(shown)} of {len(result.blocks)} blocks ({show.describe()})", style="bold"))
+    for block in shown:
         label, style = ("KEEP", "bold green") if block.kept else ("DROP", "bold red")
         console.print()
         console.print(
@@ -128,3 +255,17 @@ def print_explanation(result: Result, doc: Document, console: Console | None = N
             )
         )
         console.print(Text(block.text, style="" if block.kept else "dim"))
+
+
+def summary_table(blocks: Sequence[Block]) -> list[str]:
+    """``category  kept (words)  dropped (words)`` aligned, one line per category; empty without blocks."""
+    rows = category_counts(blocks)
+    if not rows:
+        return []
+    width = max(8, *(len(r.category) for r in rows))
+    lines = [f"{'category':{width}}  {'kept':>5} {'(words)':>9}  {'dropped':>7} {'(words)':>9}"]
+    for r in rows:
+        lines.append(
+            f"{r.category:{width}}  {r.kept:5d} {f'({r.kept_words})':>9}  {r.dropped:7d} {f'({r.dropped_words})':>9}"
+        )
+    return lines

@@ -28,19 +28,32 @@ class FormatChoice(StrEnum):
 
 ModeOpt = Annotated[
     ModeChoice | None,
-    typer.Option("--mode", "-m", help="Read every input as html, text, or sniff it (auto). Default: by extension."),
+    typer.Option(
+        "--mode", "-m", metavar="MODE", help="html, text or auto (sniff) for every input. Default: by extension."
+    ),
 ]
-UrlOpt = Annotated[str | None, typer.Option("--url", help="URL of the page (single input only); helps site rules.")]
+UrlOpt = Annotated[
+    str | None, typer.Option("--url", metavar="URL", help="URL of the page (single input only); helps site rules.")
+]
 SiteRulesOpt = Annotated[
     bool, typer.Option("--site-rules/--no-site-rules", help="Apply per-site rule files (off: generic engine only).")
 ]
 RulesOpt = Annotated[
     list[Path] | None,
-    typer.Option("--rules", help="Extra folder of site rule files (*.toml); repeatable.", exists=True, file_okay=False),
+    typer.Option(
+        "--rules",
+        metavar="DIR",
+        help="Extra folder of site rule files (*.toml); repeatable.",
+        exists=True,
+        file_okay=False,
+    ),
 ]
-SiteOpt = Annotated[str | None, typer.Option("--site", help="Force this site's rules instead of detecting the site.")]
+SiteOpt = Annotated[
+    str | None, typer.Option("--site", metavar="NAME", help="Force this site's rules instead of detecting the site.")
+]
 MaxBytesOpt = Annotated[
-    int, typer.Option("--max-bytes", min=0, help="Refuse documents larger than this many bytes (0: no limit).")
+    int,
+    typer.Option("--max-bytes", min=0, metavar="BYTES", help="Refuse documents larger than BYTES (0: no limit)."),
 ]
 
 ListAllRemovedOpt = Annotated[
