@@ -32,6 +32,17 @@ RulesOpt = Annotated[
         file_okay=False,
     ),
 ]
+# check and test work on the folders given, not on every source: same option, its own help
+OnlyRulesOpt = Annotated[
+    list[Path] | None,
+    typer.Option(
+        "--rules",
+        help="Folder of *.toml rule files to work on (repeatable); the same as giving it as PATH.",
+        metavar="DIR",
+        exists=True,
+        file_okay=False,
+    ),
+]
 PathsArg = Annotated[
     list[Path] | None,
     typer.Argument(
@@ -113,7 +124,7 @@ def describe(site: SiteRules) -> list[str]:
 
 
 @app.command("check", epilog=_EXIT)
-def check_command(paths: PathsArg = None, rules: RulesOpt = None) -> None:
+def check_command(paths: PathsArg = None, rules: OnlyRulesOpt = None) -> None:
     """Validate rule files: TOML syntax, unknown keys and categories, invalid regexes and XPaths.
 
     Every problem of a file is listed (file:line, rule id, message; at most 50 per file).
@@ -151,7 +162,7 @@ def check_file(path: Path) -> RuleError | None:
 
 
 @app.command("test", epilog=_EXIT)
-def test_command(paths: PathsArg = None, rules: RulesOpt = None) -> None:
+def test_command(paths: PathsArg = None, rules: OnlyRulesOpt = None) -> None:
     """Run every [[test]] embedded in the rule files; non-zero exit when one fails.
 
     Runs the tests of the files given as PATH or --rules, or else of every source.
