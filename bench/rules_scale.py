@@ -34,6 +34,7 @@ domains = ["synthetic-{i}.example", ".cdn-{i}.example"]
 fingerprints = ["Synthetic Gazette number {i} all rights", "Read the synthetic {i} daily briefing"]
 fingerprint_patterns = ['Synthetic{i} edition \\\\d+ of \\\\d+']
 min_fingerprints = 1
+categories = ["poll"]
 
 [[drop]]
 id = "ticker"

@@ -12,7 +12,7 @@ from cleaner import Block, Metadata
 from cleaner._segment import split_blocks
 from cleaner.rules import SiteRules, parse_file
 
-HEAD = '[site]\nname = "t"\ndomains = ["t.com"]\n'
+HEAD = '[site]\nname = "t"\ndomains = ["t.com"]\ncategories = ["widget", "c", "poll"]\n'
 
 
 def rules_from(tmp_path: Path, body: str) -> SiteRules:

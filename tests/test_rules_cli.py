@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -36,6 +37,11 @@ not_contains = ["Menu"]
 @pytest.fixture(autouse=True)
 def no_env(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv(ENV_VAR, raising=False)
+
+
+def flat(output: str) -> str:
+    """A usage error's text without rich's box and line wrapping."""
+    return " ".join(re.sub(r"[│╭╮╰╯─]", " ", output).split())
 
 
 def folder(tmp_path: Path, **files: str) -> Path:
@@ -85,7 +91,7 @@ def test_check_bundled_ok() -> None:
         ('[site]\nname = "x"\n[[drop]\n', "bad.toml:3: TOML syntax error"),
         ('[site]\nname = "x"\ncolour = "red"\n', "bad.toml:3: unknown key 'colour'"),
         (
-            '[site]\nname = "x"\n[[drop]]\nid = "r1"\ncategory = "c"\nlines = ["(x"]\n',
+            '[site]\nname = "x"\n[[drop]]\nid = "r1"\ncategory = "related"\nlines = ["(x"]\n',
             "bad.toml:3: [r1] invalid or unsupported regex",
         ),
         ('[site]\nname = "x"\n[html]\nbody = "//div["\n', "bad.toml:4: [html.body] invalid XPath"),
@@ -100,9 +106,54 @@ def test_check_reports_problems(tmp_path: Path, body: str, needle: str) -> None:
     assert "2 file(s) checked, 1 with problems" in result.output
 
 
-def test_check_missing_folder(tmp_path: Path) -> None:
-    result = runner.invoke(app, ["check", str(tmp_path / "nope")])
-    assert result.exit_code == 1 and "no such file or folder" in result.output
+@pytest.mark.parametrize("how", [[], ["--rules"]])
+def test_check_missing_folder_is_a_usage_error(tmp_path: Path, how: list[str]) -> None:
+    result = runner.invoke(app, ["check", *how, str(tmp_path / "nope")])
+    assert result.exit_code == 2 and "does not exist" in flat(result.output)
+
+
+@pytest.mark.parametrize("how", [["DIR"], ["--rules", "DIR"], ["DIR/bad.toml"]])
+def test_check_takes_a_folder_either_way_or_a_file(tmp_path: Path, how: list[str]) -> None:
+    folder(tmp_path, bad='[site]\nname = "x"\ncolour = 1\n[[drop]]\nid = "a"\ncategory = "captoin"\nlines = ["x"]\n')
+    result = runner.invoke(app, ["check", *(a.replace("DIR", str(tmp_path)) for a in how)])
+    assert result.exit_code == 1
+    bad = tmp_path / "bad.toml"
+    assert f"error {bad}:3: unknown key 'colour'" in result.output  # every error, each on its own line
+    assert f"error {bad}:4: [a] unknown category 'captoin' (did you mean 'caption'?" in result.output
+    assert "1 file(s) checked, 1 with problems" in result.output
+
+
+def test_bad_env_var_is_a_usage_error(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv(ENV_VAR, str(tmp_path / "nope"))
+    for command in (["list"], ["show", "news24"], ["check"], ["test"]):
+        result = runner.invoke(app, command)
+        assert result.exit_code == 2, command
+        assert "CLEANER_RULES entry" in flat(result.output) and "does not exist" in flat(result.output)
+
+
+def test_clean_with_a_bad_env_var_is_a_usage_error(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from cleaner.cli import app as main_app
+
+    page = tmp_path / "p.txt"
+    page.write_text("Some words.\n")
+    monkeypatch.setenv(ENV_VAR, str(tmp_path / "nope"))
+    result = runner.invoke(main_app, ["clean", str(page), "--format", "txt"])
+    assert result.exit_code == 2 and "CLEANER_RULES entry" in flat(result.output)
+
+
+@pytest.mark.parametrize(
+    ("command", "example"),
+    [
+        ("list", "cleaner rules list --rules my-rules/"),
+        ("show", "cleaner rules show news24.com"),
+        ("check", "cleaner rules check my-rules/"),
+        ("check", "cleaner rules check --rules my-rules/"),
+        ("test", "cleaner rules test --rules my-rules/"),
+    ],
+)
+def test_help_has_examples(command: str, example: str) -> None:
+    result = runner.invoke(app, [command, "--help"], env={"COLUMNS": "200"})
+    assert result.exit_code == 0 and example in result.output
 
 
 def test_test_bundled_all_pass() -> None:
@@ -112,13 +163,14 @@ def test_test_bundled_all_pass() -> None:
     assert " 0 failed" in result.output
 
 
-def test_test_user_dir_pass_and_fail(tmp_path: Path) -> None:
+@pytest.mark.parametrize("how", [[], ["--rules"]])
+def test_test_user_dir_pass_and_fail(tmp_path: Path, how: list[str]) -> None:
     folder(tmp_path, good=GOOD)
-    ok = runner.invoke(app, ["test", str(tmp_path)])
+    ok = runner.invoke(app, ["test", *how, str(tmp_path)])
     assert ok.exit_code == 0, ok.output
     assert "PASS  good.toml::menu goes" in ok.output and "1 passed" in ok.output
     folder(tmp_path, good=GOOD.replace('not_contains = ["Menu"]', 'not_contains = ["first paragraph"]'))
-    bad = runner.invoke(app, ["test", str(tmp_path)])
+    bad = runner.invoke(app, ["test", *how, str(tmp_path)])
     assert bad.exit_code == 1
     assert "FAIL  good.toml::menu goes: should be gone: 'first paragraph'" in bad.output
 

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from cleaner import Block
-from cleaner.rules import RuleError, SiteRules, parse_file
+from cleaner.rules import RuleError, RuleErrors, SiteRules, parse_file
 from cleaner.rules._compile import MAX_PATTERN_CHARS
 
 MINIMAL = """
@@ -47,6 +47,7 @@ def test_full_file_parses(tmp_path: Path) -> None:
         MINIMAL
         + """
     fingerprints = ["Example Daily"]
+    categories = ["poll"]
     fingerprint_patterns = ['Example \\\\w+ Edition']
     [[drop]]
     id = "ticker"
@@ -89,7 +90,7 @@ def test_full_file_parses(tmp_path: Path) -> None:
 
 
 def test_toml_syntax_error_has_line(tmp_path: Path) -> None:
-    err = error_of(tmp_path, MINIMAL + "\n[[drop]]\nid = 'x\ncategory = 'c'\n")
+    err = error_of(tmp_path, MINIMAL + "\n[[drop]]\nid = 'x\ncategory = 'related'\n")
     assert err.line == 7
     assert "TOML syntax error" in str(err) and "example.toml:7" in str(err)
 
@@ -99,9 +100,12 @@ def test_toml_error_at_end_of_document_has_line(tmp_path: Path) -> None:
 
 
 def test_unknown_key_named_with_line(tmp_path: Path) -> None:
-    err = error_of(tmp_path, MINIMAL + "\n[[drop]]\nid = 'x'\ncategory = 'ad'\nlinez = ['a']\n")
-    assert "unknown key 'linez'" in str(err)
-    assert err.line == 9 and err.rule == "x"
+    err = error_of(tmp_path, MINIMAL + "\n[[drop]]\nid = 'x'\ncategory = 'advertisement'\nlinez = ['a']\n")
+    assert isinstance(err, RuleErrors)
+    # the typo, and what it causes (the rule has no pattern left), both reported
+    typo = next(e for e in err.errors if "unknown key 'linez'" in e.message)
+    assert typo.line == 9 and typo.rule == "x" and "did you mean 'lines'?" in typo.message
+    assert any("needs at least one of lines" in e.message for e in err.errors)
 
 
 def test_unknown_table(tmp_path: Path) -> None:
@@ -115,14 +119,14 @@ def test_unknown_site_key(tmp_path: Path) -> None:
 
 
 def test_bad_regex_names_rule(tmp_path: Path) -> None:
-    err = error_of(tmp_path, MINIMAL + "\n[[drop]]\nid = 'broken'\ncategory = 'ad'\nlines = ['(unclosed']\n")
+    err = error_of(tmp_path, MINIMAL + "\n[[drop]]\nid = 'broken'\ncategory = 'advertisement'\nlines = ['(unclosed']\n")
     assert err.rule == "broken" and err.line == 6
     assert "invalid or unsupported regex" in str(err) and "(unclosed" in str(err)
 
 
 @pytest.mark.parametrize("pattern", [r"(a)\1", "(?=lookahead)", "(?<!behind)x"])
 def test_backtracking_features_rejected(tmp_path: Path, pattern: str) -> None:
-    err = error_of(tmp_path, MINIMAL + f"\n[[drop]]\nid = 'bt'\ncategory = 'ad'\ncontains = ['{pattern}']\n")
+    err = error_of(tmp_path, MINIMAL + f"\n[[drop]]\nid = 'bt'\ncategory = 'advertisement'\ncontains = ['{pattern}']\n")
     assert err.rule == "bt"
 
 
@@ -145,20 +149,20 @@ def test_bad_metadata_pattern_named(tmp_path: Path) -> None:
     ("extra", "message"),
     [
         ("\n[[drop]]\nid = 'a'\nlines = ['x']\n", "needs a category"),
-        ("\n[[drop]]\ncategory = 'ad'\nlines = ['x']\n", "needs an id"),
-        ("\n[[drop]]\nid = 'a'\ncategory = 'ad'\n", "at least one of lines"),
-        ("\n[[drop]]\nid = 'a'\ncategory = 'ad'\nlines = 3\n", "must be a string or list of strings"),
+        ("\n[[drop]]\ncategory = 'advertisement'\nlines = ['x']\n", "needs an id"),
+        ("\n[[drop]]\nid = 'a'\ncategory = 'advertisement'\n", "at least one of lines"),
+        ("\n[[drop]]\nid = 'a'\ncategory = 'advertisement'\nlines = 3\n", "must be a string or list of strings"),
         (
-            "\n[[drop]]\nid = 'a'\ncategory = 'c'\nlines = ['x']\n[[drop]]\nid = 'a'\ncategory = 'c'\nlines = ['y']\n",
+            "\n[[drop]]\nid = 'a'\ncategory = 'related'\nlines = ['x']\n[[drop]]\nid = 'a'\ncategory = 'related'\nlines = ['y']\n",
             "duplicate",
         ),
-        ("\n[[section]]\nid = 's'\ncategory = 'c'\nstart = 'x'\n", "exactly one of 'end'"),
-        ("\n[[section]]\nid = 's'\ncategory = 'c'\nstart = 'x'\nuntil = 'gap'\n", "'until' can only be"),
-        ("\n[[truncate]]\nid = 't'\ncategory = 'c'\n", "needs 'at'"),
-        ("\n[body]\ncategory = 'c'\n", "needs 'start' or 'end'"),
+        ("\n[[section]]\nid = 's'\ncategory = 'related'\nstart = 'x'\n", "exactly one of 'end'"),
+        ("\n[[section]]\nid = 's'\ncategory = 'related'\nstart = 'x'\nuntil = 'gap'\n", "'until' can only be"),
+        ("\n[[truncate]]\nid = 't'\ncategory = 'related'\n", "needs 'at'"),
+        ("\n[body]\ncategory = 'related'\n", "needs 'start' or 'end'"),
         ("\n[[test]]\nurl = 'https://example.com/'\n", "exactly one of 'file' or 'text'"),
         ("\n[[test]]\ntext = 'x'\nmetadata = { titel = 'y' }\n", "unknown key 'titel'"),
-        ("\n[[drop]]\nid = 'a'\ncategory = 'ad'\nlines = ['x']\nmax_words = -1\n", "integer between"),
+        ("\n[[drop]]\nid = 'a'\ncategory = 'advertisement'\nlines = ['x']\nmax_words = -1\n", "integer between"),
     ],
 )
 def test_schema_errors(tmp_path: Path, extra: str, message: str) -> None:
@@ -166,7 +170,7 @@ def test_schema_errors(tmp_path: Path, extra: str, message: str) -> None:
 
 
 def test_site_table_required(tmp_path: Path) -> None:
-    assert "missing [site]" in str(error_of(tmp_path, "[[drop]]\nid='a'\ncategory='c'\nlines=['x']\n"))
+    assert "missing [site]" in str(error_of(tmp_path, "[[drop]]\nid='a'\ncategory='related'\nlines=['x']\n"))
 
 
 @pytest.mark.parametrize("name", ["", "has space", "x" * 65, "../etc"])
@@ -180,17 +184,19 @@ def test_invalid_domain(tmp_path: Path) -> None:
 
 def test_pattern_length_capped(tmp_path: Path) -> None:
     long = "a" * (MAX_PATTERN_CHARS + 1)
-    err = error_of(tmp_path, MINIMAL + f"\n[[drop]]\nid = 'long'\ncategory = 'c'\nlines = ['{long}']\n")
+    err = error_of(tmp_path, MINIMAL + f"\n[[drop]]\nid = 'long'\ncategory = 'related'\nlines = ['{long}']\n")
     assert "longer than" in str(err)
 
 
 def test_rule_count_capped(tmp_path: Path) -> None:
-    many = "".join(f"\n[[drop]]\nid = 'r{i}'\ncategory = 'c'\nlines = ['x{i}']\n" for i in range(301))
+    many = "".join(f"\n[[drop]]\nid = 'r{i}'\ncategory = 'related'\nlines = ['x{i}']\n" for i in range(301))
     assert "more than 300" in str(error_of(tmp_path, MINIMAL + many))
 
 
 def test_huge_repetition_rejected(tmp_path: Path) -> None:
-    err = error_of(tmp_path, MINIMAL + "\n[[drop]]\nid = 'big'\ncategory = 'c'\nlines = ['((a{1000}){1000}){1000}']\n")
+    err = error_of(
+        tmp_path, MINIMAL + "\n[[drop]]\nid = 'big'\ncategory = 'related'\nlines = ['((a{1000}){1000}){1000}']\n"
+    )
     assert err.rule == "big"
 
 
@@ -208,7 +214,7 @@ def test_not_utf8(tmp_path: Path) -> None:
 
 
 def test_catastrophic_regex_runs_in_linear_time(tmp_path: Path) -> None:
-    body = MINIMAL + "\n[[drop]]\nid = 'evil'\ncategory = 'c'\ncontains = ['(a+)+$', '(x+x+)+y']\n"
+    body = MINIMAL + "\n[[drop]]\nid = 'evil'\ncategory = 'related'\ncontains = ['(a+)+$', '(x+x+)+y']\n"
     rules = compile_file(write(tmp_path, body))
     text = "a" * 50_000 + "!" + "x" * 50_000
     blocks = [Block(index=0, text=text, words=1)]
@@ -219,7 +225,7 @@ def test_catastrophic_regex_runs_in_linear_time(tmp_path: Path) -> None:
 
 
 def test_hostile_section_stays_linear(tmp_path: Path) -> None:
-    body = MINIMAL + "\n[[section]]\nid = 's'\ncategory = 'c'\nstart = '.'\nend = 'never'\nmax_blocks = 1000000\n"
+    body = MINIMAL + "\n[[section]]\nid = 's'\ncategory = 'related'\nstart = '.'\nend = 'never'\nmax_blocks = 1000000\n"
     rules = compile_file(write(tmp_path, body))
     blocks = [Block(index=i, text=f"line {i}", words=2) for i in range(20_000)]
     started = time.perf_counter()

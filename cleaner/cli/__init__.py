@@ -59,6 +59,9 @@ _add_rules_group()
 
 def main() -> None:
     """Console-script entry point."""
+    from ._warnings import install
+
+    install()  # warnings (a skipped rule file) as one line on stderr, without Python source lines
     app(prog_name="cleaner")
 
 

@@ -2,37 +2,69 @@
 
 from __future__ import annotations
 
+import warnings
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
-from ..rules import RuleBook, RuleError, SiteRules, parse_file, rule_files, sources
-from ..rules._apply import SiteRules as _Compiled
+from ..rules import ENV_VAR, RuleBook, RuleError, RuleErrors, SiteRules, load_file, rule_files, sources
 from ..rules._testing import FAIL, PASS, SKIP, run_tests
 
 app = typer.Typer(
     help=(
         "Per-site rule files: TOML files naming a site's chrome (see rules/README.md). "
-        "Sources, first wins: --rules DIR, then $CLEANER_RULES, then the bundled rules."
+        f"Sources, first wins: --rules DIR, then ${ENV_VAR} (folders separated by ':', ';' on Windows), "
+        "then the bundled rules."
     ),
+    rich_markup_mode="markdown",
     no_args_is_help=True,
     context_settings={"help_option_names": ["-h", "--help"]},
 )
 
 RulesOpt = Annotated[
     list[Path] | None,
-    typer.Option("--rules", help="Extra folder of *.toml rule files (repeatable; first wins).", metavar="DIR"),
+    typer.Option(
+        "--rules",
+        help="Extra folder of *.toml rule files (repeatable; first wins).",
+        metavar="DIR",
+        exists=True,
+        file_okay=False,
+    ),
 ]
-DirsArg = Annotated[
+# check and test work on the folders given, not on every source: same option, its own help
+OnlyRulesOpt = Annotated[
     list[Path] | None,
-    typer.Argument(help="Folders or files to use (default: $CLEANER_RULES and the bundled rules).", metavar="[DIR...]"),
+    typer.Option(
+        "--rules",
+        help="Folder of *.toml rule files to work on (repeatable); the same as giving it as PATH.",
+        metavar="DIR",
+        exists=True,
+        file_okay=False,
+    ),
 ]
+PathsArg = Annotated[
+    list[Path] | None,
+    typer.Argument(
+        help=f"Rule files or folders, like --rules (default: every source: ${ENV_VAR} and the bundled rules).",
+        metavar="PATH",
+        exists=True,
+        show_default=False,
+    ),
+]
+# Shown under each command's help: the same exit-code convention as `clean`.
+_EXIT = "**Exit codes:** 0 ok; 1 problems found (see the output); 2 usage error (missing path, bad $" + ENV_VAR + ")."
 
 
-@app.command("list")
+@app.command("list", epilog=_EXIT)
 def list_command(rules: RulesOpt = None) -> None:
-    """List every loaded site: name, domains and the file it comes from."""
+    """List every loaded site: name, domains and the file it comes from.
+
+    **Examples:**
+
+    * `cleaner rules list`
+    * `cleaner rules list --rules my-rules/`
+    """
     book = _quiet_load(rules)
     for site in book.all_rules():
         domains = ", ".join(site.domains) or "-"
@@ -40,14 +72,21 @@ def list_command(rules: RulesOpt = None) -> None:
     for path, winner in book.report.hidden:
         typer.echo(f"(hidden) {path}: same site name as {winner}")
     for err in book.report.errors:
-        typer.echo(f"(error) {err}", err=True)
+        for line in _lines(err):
+            typer.echo(f"(error) {line}", err=True)
 
 
-@app.command("show")
+@app.command("show", epilog=_EXIT)
 def show_command(
     site: Annotated[str, typer.Argument(help="Site name, rule file name or domain.")], rules: RulesOpt = None
 ) -> None:
-    """Print one site's rules: detection, text rules, metadata, HTML directives, tests."""
+    """Print one site's rules: detection, text rules, metadata, HTML directives, tests.
+
+    **Examples:**
+
+    * `cleaner rules show news24.com`
+    * `cleaner rules show mysite --rules my-rules/`
+    """
     book = _quiet_load(rules)
     found = book.find(site)
     if found is None:
@@ -84,43 +123,64 @@ def describe(site: SiteRules) -> list[str]:
     return out
 
 
-@app.command("check")
-def check_command(dirs: DirsArg = None) -> None:
-    """Validate rule files: TOML syntax (file and line), unknown keys, invalid regexes and XPaths."""
-    paths = _chosen_files(dirs)
-    problems = 0
-    for path in paths:
+@app.command("check", epilog=_EXIT)
+def check_command(paths: PathsArg = None, rules: OnlyRulesOpt = None) -> None:
+    """Validate rule files: TOML syntax, unknown keys and categories, invalid regexes and XPaths.
+
+    Every problem of a file is listed (file:line, rule id, message; at most 50 per file).
+    Checks the files given as PATH or --rules, or else every source.
+
+    **Examples:**
+
+    * `cleaner rules check my-rules/`
+    * `cleaner rules check --rules my-rules/`
+    * `cleaner rules check my-rules/mysite.toml`
+    * `cleaner rules check` (every source: $CLEANER_RULES and the bundled rules)
+    """
+    files = _chosen_files([*(paths or ()), *(rules or ())])
+    broken = 0
+    for path in files:
         error = check_file(path)
         if error is None:
             typer.echo(f"ok    {path}")
-        else:
-            problems += 1
-            typer.echo(f"error {error}")
-    missing = [d for d in dirs or () if not d.exists()]
-    for d in missing:
-        typer.echo(f"error {d}: no such file or folder")
-    typer.echo(f"{len(paths)} file(s) checked, {problems + len(missing)} with problems")
-    if problems or missing or not paths:
+            continue
+        broken += 1
+        for line in _lines(error):
+            typer.echo(f"error {line}")
+    typer.echo(f"{len(files)} file(s) checked, {broken} with problems")
+    if broken or not files:
         raise typer.Exit(1)
 
 
 def check_file(path: Path) -> RuleError | None:
+    """Every problem of one file (a :class:`RuleErrors`), or None when it loads."""
     try:
-        _Compiled(parse_file(path))
+        load_file(path)
     except RuleError as exc:
         return exc
     return None
 
 
-@app.command("test")
-def test_command(dirs: DirsArg = None) -> None:
-    """Run every [[test]] embedded in the rule files; non-zero exit when one fails."""
-    book = _quiet_load(dirs)
-    chosen = {p.resolve() for p in _chosen_files(dirs)}
-    only = [r for r in book.all_rules() if r.path.resolve() in chosen]
+@app.command("test", epilog=_EXIT)
+def test_command(paths: PathsArg = None, rules: OnlyRulesOpt = None) -> None:
+    """Run every [[test]] embedded in the rule files; non-zero exit when one fails.
+
+    Runs the tests of the files given as PATH or --rules, or else of every source.
+
+    **Examples:**
+
+    * `cleaner rules test --rules my-rules/`
+    * `cleaner rules test my-rules/mysite.toml`
+    * `cleaner rules test` (every source, bundled rules included)
+    """
+    chosen = [*(paths or ()), *(rules or ())]
+    book = _quiet_load(chosen)
+    wanted = {p.resolve() for p in _chosen_files(chosen)}
+    only = [r for r in book.all_rules() if r.path.resolve() in wanted]
     outcomes = run_tests(book, only) if only else []
     for err in book.report.errors:
-        typer.echo(f"ERROR {err}")
+        for line in _lines(err):
+            typer.echo(f"ERROR {line}")
     counts = {PASS: 0, FAIL: 0, SKIP: 0}
     for o in outcomes:
         counts[o.status] += 1
@@ -130,17 +190,32 @@ def test_command(dirs: DirsArg = None) -> None:
         raise typer.Exit(1)
 
 
-def _chosen_files(dirs: list[Path] | None) -> list[Path]:
-    """The files named on the command line, or by default those of $CLEANER_RULES and the bundled rules."""
-    if dirs:
-        return [p for d in dirs for p in rule_files(d)]
-    return [p for src in sources() for p in rule_files(src.path)]
+def _lines(error: RuleError) -> list[str]:
+    """One line per problem, so each can be prefixed and grepped."""
+    return str(error).splitlines() if isinstance(error, RuleErrors) else [str(error)]
+
+
+def _chosen_files(paths: list[Path]) -> list[Path]:
+    """The files named on the command line, or by default those of every source."""
+    if paths:
+        return [p for d in paths for p in rule_files(d)]
+    try:
+        every = sources()
+    except ValueError as exc:
+        raise _env_error(exc) from exc
+    return [p for src in every for p in rule_files(src.path)]
 
 
 def _quiet_load(dirs: list[Path] | None) -> RuleBook:
     """Load without Python warnings: the commands print load errors themselves."""
-    import warnings
-
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        return RuleBook.load(dirs or ())
+        try:
+            return RuleBook.load(dirs or ())
+        except ValueError as exc:
+            raise _env_error(exc) from exc
+
+
+def _env_error(exc: ValueError) -> typer.BadParameter:
+    """A bad $CLEANER_RULES is a usage error (exit 2), like a missing --rules folder."""
+    return typer.BadParameter(str(exc), param_hint=f"${ENV_VAR}")

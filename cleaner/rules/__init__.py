@@ -9,19 +9,36 @@ The format is documented in ``rules/README.md``.
 from __future__ import annotations
 
 from ._apply import SiteRules
-from ._book import ENV_VAR, LoadReport, RuleBook, bundled_dir, rule_files, sources
-from ._compile import RuleError
+from ._book import (
+    ENV_VAR,
+    LoadReport,
+    RuleBook,
+    RuleFileWarning,
+    bundled_dir,
+    env_folders,
+    load_file,
+    rule_files,
+    sources,
+)
+from ._categories import known_categories
+from ._compile import MAX_ERRORS_PER_FILE, RuleError, RuleErrors
 from ._format import SiteSpec, TestCase, parse_file
 
 __all__ = [
     "ENV_VAR",
+    "MAX_ERRORS_PER_FILE",
     "LoadReport",
     "RuleBook",
     "RuleError",
+    "RuleErrors",
+    "RuleFileWarning",
     "SiteRules",
     "SiteSpec",
     "TestCase",
     "bundled_dir",
+    "env_folders",
+    "known_categories",
+    "load_file",
     "parse_file",
     "rule_files",
     "sources",

@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_right
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -18,7 +19,7 @@ from lxml import etree
 
 from .._dates import find_date
 from .._model import Block, Metadata
-from ._compile import Regex, Where, combine, compile_regex, compile_xpath, id_or_class_xpath, validate_parts
+from ._compile import Problems, Regex, Where, combine, compile_regex, compile_xpath, id_or_class_xpath, validate_parts
 from ._format import META_FIELDS, BodyRule, LineRule, SectionRule, SiteSpec, TruncateRule
 
 # A prose block for `until = "prose"` sections: long enough and ends a sentence.
@@ -77,21 +78,33 @@ class SiteRules:
     ``html_metadata`` (field -> XPaths); see :meth:`prune_tree`.
     """
 
-    def __init__(self, spec: SiteSpec) -> None:
+    def __init__(self, spec: SiteSpec, problems: Problems | None = None) -> None:
+        """Compile ``spec``; every bad pattern is reported, in ``problems`` when given, else raised together."""
         self.spec = spec
         self.name = spec.name
         self.path = Path(spec.path)
         self.file_name = self.path.name
         self.domains = spec.domains
         self.before: tuple[SiteRules, ...] = ()  # global rules applied first
-        validate_parts(spec.fingerprint_patterns, _at(spec, "site.fingerprint_patterns"))
-        self._keeps = [_line_rule(r, spec.path) for r in spec.keeps]
-        self._drops = [_line_rule(r, spec.path) for r in spec.drops]
-        self._sections = [_section(r, spec.path) for r in spec.sections]
-        self._truncates = [_Marker(r, _any_of(r.at, Where(spec.path, r.line, r.id))) for r in spec.truncates]
-        self._body = self._compile_body(spec.body)
-        self._meta = self._compile_meta(spec)
-        self._compile_html(spec)
+        if problems is None:
+            own = Problems(spec.path)
+            own.run(lambda: self._compile(spec, own))
+        else:
+            self._compile(spec, problems)
+
+    def _compile(self, spec: SiteSpec, problems: Problems) -> None:
+        path = spec.path
+        with problems.collect():
+            validate_parts(spec.fingerprint_patterns, _at(spec, "site.fingerprint_patterns"))
+        self._keeps = problems.each(spec.keeps, lambda r: _line_rule(r, path))
+        self._drops = problems.each(spec.drops, lambda r: _line_rule(r, path))
+        self._sections = problems.each(spec.sections, lambda r: _section(r, path))
+        self._truncates = problems.each(spec.truncates, lambda r: _Marker(r, _any_of(r.at, Where(path, r.line, r.id))))
+        self._body: _Marker | None = None
+        with problems.collect():
+            self._body = self._compile_body(spec.body)
+        self._meta = self._compile_meta(spec, problems)
+        self._compile_html(spec, problems)
 
     def _compile_body(self, body: BodyRule | None) -> _Marker | None:
         if body is None:
@@ -100,25 +113,29 @@ class SiteRules:
         return _Marker(body, _any_of(body.start, where), _any_of(body.end, where))
 
     @staticmethod
-    def _compile_meta(spec: SiteSpec) -> dict[str, list[Regex]]:
+    def _compile_meta(spec: SiteSpec, problems: Problems) -> dict[str, list[Regex]]:
         out: dict[str, list[Regex]] = {}
         for name, patterns in spec.meta_patterns.items():
             where = _at(spec, f"metadata.{name}")
-            out[name] = [compile_regex(p, where) for p in patterns]
+            out[name] = problems.each(patterns, partial(compile_regex, where=where))
         return out
 
-    def _compile_html(self, spec: SiteSpec) -> None:
-        self.html_body: etree.XPath | None = (
-            compile_xpath(spec.html_body, _at(spec, "html.body")) if spec.html_body else None
-        )
-        self.html_strip: list[etree.XPath] = [compile_xpath(x, _at(spec, "html.strip")) for x in spec.html_strip]
-        self.html_strip_id_or_class: etree.XPath | None = id_or_class_xpath(
-            spec.html_strip_id_or_class, _at(spec, "html.strip_id_or_class")
-        )
-        self.html_metadata: dict[str, list[etree.XPath]] = {
-            name: [compile_xpath(x, _at(spec, f"metadata.html.{name}")) for x in xpaths]
-            for name, xpaths in spec.meta_xpaths.items()
-        }
+    def _compile_html(self, spec: SiteSpec, problems: Problems) -> None:
+        self.html_body: etree.XPath | None = None
+        if spec.html_body:
+            with problems.collect():
+                self.html_body = compile_xpath(spec.html_body, _at(spec, "html.body"))
+        where = _at(spec, "html.strip")
+        self.html_strip: list[etree.XPath] = problems.each(spec.html_strip, partial(compile_xpath, where=where))
+        self.html_strip_id_or_class: etree.XPath | None = None
+        with problems.collect():
+            self.html_strip_id_or_class = id_or_class_xpath(
+                spec.html_strip_id_or_class, _at(spec, "html.strip_id_or_class")
+            )
+        self.html_metadata: dict[str, list[etree.XPath]] = {}
+        for name, xpaths in spec.meta_xpaths.items():
+            at = _at(spec, f"metadata.html.{name}")
+            self.html_metadata[name] = problems.each(xpaths, partial(compile_xpath, where=at))
 
     def __repr__(self) -> str:
         return f"SiteRules({self.name!r}, {self.file_name!r})"

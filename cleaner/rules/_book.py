@@ -3,7 +3,9 @@
 Sources, highest precedence first (documented in rules/README.md):
 
 1. folders passed as ``rules_dirs`` / ``--rules DIR`` (in the order given);
-2. folders in the ``CLEANER_RULES`` environment variable (``os.pathsep``-separated);
+2. folders in the ``CLEANER_RULES`` environment variable (``os.pathsep``-separated,
+   empty entries ignored; an entry that is not a folder is a ``ValueError``, so a
+   typo in the variable fails loudly instead of silently loading nothing);
 3. the rules bundled with the package (the top-level ``rules/`` folder).
 
 A site name defined by a higher source hides the same name below it, and a
@@ -25,8 +27,8 @@ from urllib.parse import urlsplit
 import re2
 
 from ._apply import SiteRules
-from ._compile import OPTIONS, RuleError
-from ._format import parse_file
+from ._compile import OPTIONS, Problems, RuleError, RuleErrors
+from ._format import parse_spec
 
 ENV_VAR = "CLEANER_RULES"
 # re2.Set fails to compile when too many alternatives share one memory budget,
@@ -55,6 +57,26 @@ class LoadReport:
     errors: list[RuleError] = field(default_factory=list)
 
 
+class RuleFileWarning(UserWarning):
+    """A rule file was skipped because it has errors; ``error`` lists them (a :class:`RuleError`).
+
+    A dedicated class so that library users can filter it
+    (``warnings.simplefilter("ignore", RuleFileWarning)``) or turn it into an error.
+    """
+
+    def __init__(self, error: RuleError) -> None:
+        self.error = error
+        self.path = error.path
+        self.count = len(error.errors) if isinstance(error, RuleErrors) else 1
+        super().__init__(f"skipping rule file {self.path}: {self.summary}\n{error}")
+
+    @property
+    def summary(self) -> str:
+        """'1 error', '3 errors', or '50+ errors' when checking stopped at the cap."""
+        more = "+" if isinstance(self.error, RuleErrors) and self.error.truncated else ""
+        return f"{self.count}{more} error{'' if self.count == 1 and not more else 's'}"
+
+
 def bundled_dir() -> Path:
     # top-level rules/ in a checkout, installed as the package cleaner._bundled_rules
     return Path(str(resources.files("cleaner._bundled_rules")))
@@ -63,9 +85,27 @@ def bundled_dir() -> Path:
 def sources(dirs: Sequence[str | Path] = (), *, env: bool = True, bundled: bool = True) -> list[Source]:
     out = [Source("dir", Path(d)) for d in dirs]
     if env:
-        out += [Source("env", Path(d)) for d in os.environ.get(ENV_VAR, "").split(os.pathsep) if d.strip()]
+        out += [Source("env", d) for d in env_folders()]
     if bundled:
         out.append(Source("bundled", bundled_dir()))
+    return out
+
+
+def env_folders() -> list[Path]:
+    """The folders named by ``CLEANER_RULES``, separated by ``os.pathsep``; empty entries are ignored.
+
+    An entry that is not an existing folder raises ``ValueError``: ``--rules`` with a
+    missing folder is a usage error, and the variable must not be quieter about a typo.
+    """
+    out = []
+    for entry in os.environ.get(ENV_VAR, "").split(os.pathsep):
+        if not entry.strip():
+            continue
+        path = Path(entry)
+        if not path.is_dir():
+            problem = "is not a folder" if path.exists() else "does not exist"
+            raise ValueError(f"{ENV_VAR} entry {entry!r} {problem} (folders separated by {os.pathsep!r})")
+        out.append(path)
     return out
 
 
@@ -86,8 +126,10 @@ def _identity(path: Path) -> tuple[str, str]:
     return (str(path.resolve()), digest)
 
 
-def _compile_file(path: Path) -> SiteRules:
-    return SiteRules(parse_file(path))
+def load_file(path: Path) -> SiteRules:
+    """Parse and compile one rule file; a :class:`RuleErrors` lists every problem of both steps."""
+    problems = Problems(str(path))
+    return problems.run(lambda: SiteRules(parse_spec(path, problems), problems))
 
 
 class RuleBook:
@@ -115,7 +157,9 @@ class RuleBook:
         bundled: bool = True,
         strict: bool = False,
     ) -> RuleBook:
-        """Load every source; a broken file is skipped with a warning (or raised when ``strict``).
+        """Load every source; a broken file is skipped with a :class:`RuleFileWarning` (raised when ``strict``).
+
+        A ``CLEANER_RULES`` entry that is not a folder raises ``ValueError``.
 
         Books are cached per process, keyed by every file's path and content,
         so building many Cleaners compiles the rules once.
@@ -131,7 +175,7 @@ class RuleBook:
         for exc in book.report.errors:
             if strict:
                 raise exc
-            warnings.warn(f"skipping rule file: {exc}", stacklevel=2)
+            warnings.warn(RuleFileWarning(exc), stacklevel=2)
         return book
 
     @classmethod
@@ -139,7 +183,7 @@ class RuleBook:
         report = LoadReport()
         for path in files:
             try:
-                report.loaded.append(_compile_file(path))
+                report.loaded.append(load_file(path))
             except RuleError as exc:
                 report.errors.append(exc)
         return cls(report.loaded, report)

@@ -7,8 +7,10 @@ lookaround) and every size is capped before anything is compiled.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
 import re2
 from lxml import etree
@@ -21,10 +23,14 @@ MAX_RULES_PER_KIND = 300
 MAX_FINGERPRINTS = 50
 MAX_XPATH_CHARS = 1000
 MAX_TESTS = 50
+# Errors reported per file: enough to fix a file in one pass, too few for a hostile file to flood a terminal.
+MAX_ERRORS_PER_FILE = 50
 # RE2 memory budget per compiled regex; above it compilation fails cleanly.
 REGEX_MAX_MEM = 8 << 20
 
 Regex = Any  # re2._Regexp has no stubs
+T = TypeVar("T")
+U = TypeVar("U")
 
 # A tiny document to evaluate each XPath once: catches unknown functions and
 # other errors that lxml only reports at evaluation time.
@@ -54,6 +60,82 @@ class Where:
 
     def error(self, message: str) -> RuleError:
         return RuleError(message, path=self.path, line=self.line, rule=self.rule)
+
+
+class RuleErrors(RuleError):
+    """Several problems at once: every one found in a rule file (or in one rule), in line order.
+
+    Its ``message``, ``line`` and ``rule`` are the first problem's, so code that
+    handles a single :class:`RuleError` keeps working; ``errors`` lists them all
+    and ``str()`` prints one per line.
+    """
+
+    def __init__(self, errors: list[RuleError], *, path: str = "", truncated: bool = False) -> None:
+        self.errors = sorted(errors, key=lambda e: (e.line is None, e.line or 0))
+        self.truncated = truncated  # stopped at MAX_ERRORS_PER_FILE: there may be more
+        first = self.errors[0]
+        super().__init__(first.message, path=path or first.path, line=first.line, rule=first.rule)
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        # the default would call RuleErrors(str(self)); keep the list across processes
+        return (_rebuild_errors, (self.errors, self.path, self.truncated))
+
+    def __str__(self) -> str:
+        lines = [RuleError.__str__(e) for e in self.errors]
+        if self.truncated:
+            lines.append(f"{self.path}: stopped after {len(self.errors)} errors")
+        return "\n".join(lines)
+
+
+def _rebuild_errors(errors: list[RuleError], path: str, truncated: bool) -> RuleErrors:
+    return RuleErrors(errors, path=path, truncated=truncated)
+
+
+class _Full(Exception):
+    """Raised by :class:`Problems` at the cap; deliberately not a RuleError, so nothing collects it."""
+
+
+class Problems:
+    """Collects a file's errors so one check reports them all, and stops the file at the cap."""
+
+    def __init__(self, path: str, cap: int = MAX_ERRORS_PER_FILE) -> None:
+        self.path, self.cap = path, cap
+        self.errors: list[RuleError] = []
+        self.full = False
+
+    def add(self, error: RuleError) -> None:
+        for one in error.errors if isinstance(error, RuleErrors) else [error]:
+            if len(self.errors) >= self.cap:
+                self.full = True
+                raise _Full
+            self.errors.append(one)
+
+    @contextmanager
+    def collect(self) -> Iterator[None]:
+        """Record a RuleError raised inside the block and carry on after it."""
+        try:
+            yield
+        except RuleError as exc:
+            self.add(exc)
+
+    def each(self, items: Iterable[T], build: Callable[[T], U]) -> list[U]:
+        """``build`` every item; a failing item is recorded and left out."""
+        out: list[U] = []
+        for item in items:
+            with self.collect():
+                out.append(build(item))
+        return out
+
+    def run(self, work: Callable[[], T]) -> T:
+        """Run a whole check; raise :class:`RuleErrors` when it found anything."""
+        try:
+            result = work()
+        except _Full:
+            pass
+        else:
+            if not self.errors:
+                return result
+        raise RuleErrors(self.errors, path=self.path, truncated=self.full)
 
 
 def _options() -> Any:
@@ -91,9 +173,18 @@ def combine(lines: list[str], starts: list[str], ends: list[str], contains: list
 
 
 def validate_parts(patterns: list[str], where: Where) -> None:
-    """Compile each pattern alone first so an error names the culprit, not the alternation."""
+    """Compile each pattern alone first so an error names the culprit, not the alternation.
+
+    Every bad pattern is reported (as one :class:`RuleErrors`), not just the first.
+    """
+    errors: list[RuleError] = []
     for p in patterns:
-        compile_regex(p, where)
+        try:
+            compile_regex(p, where)
+        except RuleError as exc:
+            errors.append(exc)
+    if errors:
+        raise RuleErrors(errors, path=where.path)
 
 
 def compile_xpath(expr: str, where: Where) -> etree.XPath:

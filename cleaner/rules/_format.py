@@ -2,17 +2,22 @@
 
 Every problem becomes a :class:`RuleError` naming the file, the line and,
 when there is one, the rule id, so ``cleaner rules check`` can point at it.
+Checking goes on after a problem (a :class:`Problems` collects them), so one
+run reports every problem of a file, up to ``MAX_ERRORS_PER_FILE``.
 ``rules/README.md`` documents the format for users.
 """
 
 from __future__ import annotations
 
+import difflib
 import re
 import tomllib
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from ._categories import known_categories
 from ._compile import (
     MAX_FILE_BYTES,
     MAX_FINGERPRINTS,
@@ -20,6 +25,7 @@ from ._compile import (
     MAX_PATTERNS_PER_RULE,
     MAX_RULES_PER_KIND,
     MAX_TESTS,
+    Problems,
     RuleError,
     Where,
 )
@@ -29,7 +35,7 @@ _MATCH_KEYS = {"id": STR, "category": STR, "lines": STRS, "starts": STRS, "ends"
 SCHEMA: dict[str, dict[str, str]] = {
     "site": {
         "name": STR, "domains": STRS, "fingerprints": STRS, "fingerprint_patterns": STRS,
-        "min_fingerprints": INT, "notes": STR,
+        "min_fingerprints": INT, "categories": STRS, "notes": STR,
     },
     "drop": {**_MATCH_KEYS, "max_words": INT, "min_words": INT},
     "keep": {**_MATCH_KEYS, "max_words": INT, "min_words": INT},
@@ -58,6 +64,7 @@ ARRAYS = ("drop", "keep", "section", "truncate", "test")
 META_FIELDS = ("title", "date", "author", "description")
 _NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]{0,63}")
 _DOMAIN = re.compile(r"\*|\.?[a-z0-9-]+(?:\.[a-z0-9-]+)*")
+_CATEGORY = re.compile(r"[a-z][a-z0-9_-]{0,31}")
 _TOML_POS = re.compile(r"\(at line (\d+), column \d+\)")
 
 
@@ -140,6 +147,7 @@ class SiteSpec:
     fingerprints: list[str] = field(default_factory=list)
     fingerprint_patterns: list[str] = field(default_factory=list)
     min_fingerprints: int = 1
+    categories: list[str] = field(default_factory=list)  # declared in [site] beyond the known ones
     drops: list[LineRule] = field(default_factory=list)
     keeps: list[LineRule] = field(default_factory=list)
     sections: list[SectionRule] = field(default_factory=list)
@@ -208,18 +216,27 @@ def read_toml(path: Path) -> tuple[dict[str, Any], Locator]:
     return data, Locator(text)
 
 
-def check_table(table: Any, schema: str, where: Where, loc: Locator) -> dict[str, Any]:
-    """Reject non-tables, unknown keys and wrongly typed values; lists of strings are normalised."""
+def unknown(what: str, name: str, known: Iterable[str]) -> str:
+    """'unknown key 'x' (did you mean 'y'?; known: ...)': a typo should be one glance from its fix."""
+    choices = sorted(known)
+    close = difflib.get_close_matches(name, choices, n=1)
+    hint = f"did you mean {close[0]!r}? " if close else ""
+    return f"unknown {what} {name!r} ({hint}known: {', '.join(choices)})"
+
+
+def check_table(table: Any, schema: str, where: Where, loc: Locator, problems: Problems) -> dict[str, Any]:
+    """The table's valid keys; non-tables, unknown keys and wrongly typed values are recorded and left out."""
     if not isinstance(table, dict):
-        raise where.error(f"[{schema}] must be a table")
+        problems.add(where.error(f"[{schema}] must be a table"))
+        return {}
     out: dict[str, Any] = {}
     for key, value in table.items():
         kind = SCHEMA[schema].get(key)
         at = Where(where.path, loc.key(key, where.line), where.rule)
-        if kind is None:
-            known = ", ".join(sorted(SCHEMA[schema]))
-            raise at.error(f"unknown key {key!r} in [{schema}] (known: {known})")
-        out[key] = _typed(value, kind, key, at)
+        with problems.collect():
+            if kind is None:
+                raise at.error(unknown("key", key, SCHEMA[schema]) + f" in [{schema}]")
+            out[key] = _typed(value, kind, key, at)
     return out
 
 
@@ -241,72 +258,95 @@ def _typed(value: Any, kind: str, key: str, where: Where) -> Any:
 
 
 def parse_file(path: Path) -> SiteSpec:
-    """Read and validate one rule file."""
-    data, loc = read_toml(path)
+    """Read and validate one rule file; :class:`RuleErrors` lists every problem found."""
+    problems = Problems(str(path))
+    return problems.run(lambda: parse_spec(path, problems))
+
+
+def parse_spec(path: Path, problems: Problems) -> SiteSpec:
+    """Validate one rule file, recording problems; what is wrong is left out of the spec."""
+    try:
+        data, loc = read_toml(path)
+    except RuleError as exc:
+        problems.add(exc)  # nothing else can be checked in a file that does not parse
+        return SiteSpec(path=str(path), name="")
     where = Where(str(path))
     for key in data:
         if key not in TOP and key not in ARRAYS:
-            known = ", ".join(sorted([*TOP, *ARRAYS]))
-            raise Where(str(path), loc.table(key) or loc.key(key, 1)).error(f"unknown table {key!r} (known: {known})")
-    spec = _parse_site(data.get("site"), where, loc)
-    _parse_rules(spec, data, loc)
+            at = Where(str(path), loc.table(key) or loc.key(key, 1))
+            problems.add(at.error(unknown("table", key, [*TOP, *ARRAYS])))
+    spec = _parse_site(data.get("site"), where, loc, problems)
+    _parse_rules(spec, data, loc, problems)
     if "body" in data:
-        spec.body = _parse_body(data["body"], Where(str(path), loc.table("body")), loc)
+        spec.body = _parse_body(spec, data["body"], Where(str(path), loc.table("body")), loc, problems)
     if "metadata" in data:
-        _parse_metadata(spec, data["metadata"], Where(str(path), loc.table("metadata")), loc)
+        _parse_metadata(spec, data["metadata"], Where(str(path), loc.table("metadata")), loc, problems)
     if "html" in data:
-        at = loc.table("html")
-        html = check_table(data["html"], "html", Where(str(path), at), loc)
-        spec.lines.update({f"html.{k}": loc.key(k, at) for k in html})
-        spec.html_body = html.get("body")
-        spec.html_strip = html.get("strip", [])
-        spec.html_strip_id_or_class = html.get("strip_id_or_class", [])
-    spec.tests = [_parse_test(t, i, where, loc) for i, t in enumerate(_array(data, "test", where, loc, MAX_TESTS))]
+        _parse_html(spec, data["html"], Where(str(path), loc.table("html")), loc, problems)
+    tests = _array(data, "test", where, loc, MAX_TESTS, problems)
+    spec.tests = [_parse_test(t, i, where, loc, problems) for i, t in enumerate(tests)]
     return spec
 
 
-def _parse_site(table: Any, where: Where, loc: Locator) -> SiteSpec:
+def _parse_site(table: Any, where: Where, loc: Locator, problems: Problems) -> SiteSpec:
     if table is None:
-        raise where.error("missing [site] table")
+        problems.add(where.error("missing [site] table"))
+        return SiteSpec(path=where.path, name="")
     at = Where(where.path, loc.table("site"))
-    site = check_table(table, "site", at, loc)
+    site = check_table(table, "site", at, loc, problems)
+    if not isinstance(table, dict):
+        return SiteSpec(path=where.path, name="")  # reported by check_table
     name = site.get("name")
     if not name or not _NAME.fullmatch(name):
-        raise Where(where.path, loc.key("name", at.line)).error(
-            "[site] name is required: letters, digits, '.', '_' or '-', at most 64 characters"
+        problems.add(
+            Where(where.path, loc.key("name", at.line)).error(
+                "[site] name is required: letters, digits, '.', '_' or '-', at most 64 characters"
+            )
         )
-    domains = [d.strip().lower().rstrip(".") for d in site.get("domains", [])]
-    for d in domains:
-        if not _DOMAIN.fullmatch(d):
-            raise Where(where.path, loc.key("domains", at.line)).error(f"invalid domain {d!r}")
-    fingerprints = site.get("fingerprints", [])
-    patterns = site.get("fingerprint_patterns", [])
-    if len(fingerprints) + len(patterns) > MAX_FINGERPRINTS:
-        raise Where(where.path, loc.key("fingerprints", at.line)).error(f"more than {MAX_FINGERPRINTS} fingerprints")
-    if any(not f.strip() or len(f) > MAX_PATTERN_CHARS for f in fingerprints):
-        raise Where(where.path, loc.key("fingerprints", at.line)).error(
-            f"fingerprints must be non-empty and at most {MAX_PATTERN_CHARS} characters"
-        )
-    spec = SiteSpec(
-        path=where.path,
-        name=name,
-        domains=domains,
-        fingerprints=fingerprints,
-        fingerprint_patterns=patterns,
-        min_fingerprints=max(1, site.get("min_fingerprints", 1)),
-    )
+    spec = SiteSpec(path=where.path, name=name or "", min_fingerprints=max(1, site.get("min_fingerprints", 1)))
+    spec.domains = _domains(site.get("domains", []), Where(where.path, loc.key("domains", at.line)), problems)
+    _fingerprints(spec, site, Where(where.path, loc.key("fingerprints", at.line)), problems)
+    spec.categories = site.get("categories", [])
+    for category in spec.categories:
+        if not _CATEGORY.fullmatch(category):
+            problems.add(
+                Where(where.path, loc.key("categories", at.line)).error(
+                    f"invalid category name {category!r}: lower-case letters, digits, '_' or '-', at most 32"
+                )
+            )
     spec.lines["site.fingerprint_patterns"] = loc.key("fingerprint_patterns", at.line)
     return spec
 
 
-def _array(data: dict[str, Any], kind: str, where: Where, loc: Locator, cap: int) -> list[Any]:
+def _domains(raw: list[str], at: Where, problems: Problems) -> list[str]:
+    domains = [d.strip().lower().rstrip(".") for d in raw]
+    for d in domains:
+        if not _DOMAIN.fullmatch(d):
+            problems.add(at.error(f"invalid domain {d!r}"))
+    return [d for d in domains if _DOMAIN.fullmatch(d)]
+
+
+def _fingerprints(spec: SiteSpec, site: dict[str, Any], at: Where, problems: Problems) -> None:
+    fingerprints = site.get("fingerprints", [])
+    patterns = site.get("fingerprint_patterns", [])
+    if len(fingerprints) + len(patterns) > MAX_FINGERPRINTS:
+        problems.add(at.error(f"more than {MAX_FINGERPRINTS} fingerprints"))
+        return
+    if any(not f.strip() or len(f) > MAX_PATTERN_CHARS for f in fingerprints):
+        problems.add(at.error(f"fingerprints must be non-empty and at most {MAX_PATTERN_CHARS} characters"))
+        return
+    spec.fingerprints, spec.fingerprint_patterns = fingerprints, patterns
+
+
+def _array(data: dict[str, Any], kind: str, where: Where, loc: Locator, cap: int, problems: Problems) -> list[Any]:
     items = data.get(kind, [])
     if not isinstance(items, list):
-        raise Where(where.path, loc.table(kind) or loc.key(kind, 1)).error(
-            f"{kind!r} must be an array of tables [[{kind}]]"
-        )
+        at = Where(where.path, loc.table(kind) or loc.key(kind, 1))
+        problems.add(at.error(f"{kind!r} must be an array of tables [[{kind}]]"))
+        return []
     if len(items) > cap:
-        raise Where(where.path, loc.table(kind)).error(f"more than {cap} [[{kind}]] entries")
+        problems.add(Where(where.path, loc.table(kind)).error(f"more than {cap} [[{kind}]] entries"))
+        return items[:cap]  # the first ones are still checked: bounded, and their problems are real
     return items
 
 
@@ -315,26 +355,40 @@ def _rule_where(kind: str, index: int, table: Any, where: Where, loc: Locator) -
     return Where(where.path, loc.table(kind, index), rule_id if isinstance(rule_id, str) else f"{kind}#{index + 1}")
 
 
-def _parse_rules(spec: SiteSpec, data: dict[str, Any], loc: Locator) -> None:
+def _parse_rules(spec: SiteSpec, data: dict[str, Any], loc: Locator, problems: Problems) -> None:
     where = Where(spec.path)
     seen: set[str] = set()
     for kind in ("drop", "keep", "section", "truncate"):
-        for i, table in enumerate(_array(data, kind, where, loc, MAX_RULES_PER_KIND)):
+        for i, table in enumerate(_array(data, kind, where, loc, MAX_RULES_PER_KIND, problems)):
             at = _rule_where(kind, i, table, where, loc)
-            raw = check_table(table, kind, at, loc)
+            raw = check_table(table, kind, at, loc, problems)
+            if not isinstance(table, dict):
+                continue  # reported by check_table; there is nothing more to check
             rule_id = raw.get("id")
             if not rule_id or not _NAME.fullmatch(rule_id):
-                raise at.error(f"[[{kind}]] needs an id: letters, digits, '.', '_' or '-'")
-            if rule_id in seen:
-                raise at.error(f"duplicate rule id {rule_id!r}")
-            seen.add(rule_id)
-            _add_rule(spec, kind, raw, at)
+                problems.add(at.error(f"[[{kind}]] needs an id: letters, digits, '.', '_' or '-'"))
+                raw["id"] = (
+                    at.rule or f"{kind}#{i + 1}"
+                )  # go on checking the rest of the rule under its placeholder name
+            elif rule_id in seen:
+                problems.add(at.error(f"duplicate rule id {rule_id!r}"))
+            seen.add(raw["id"])
+            category = _category(spec, raw, kind, at, problems)
+            with problems.collect():
+                _add_rule(spec, kind, raw, category, at)
 
 
-def _add_rule(spec: SiteSpec, kind: str, raw: dict[str, Any], at: Where) -> None:
-    category = raw.get("category") or ("body" if kind == "keep" else "")
+def _category(spec: SiteSpec, raw: dict[str, Any], kind: str, at: Where, problems: Problems) -> str:
+    category: str = raw.get("category") or ("body" if kind == "keep" else "")
     if not category:
-        raise at.error(f"[[{kind}]] needs a category (ticker, lottery, caption, ...)")
+        problems.add(at.error(f"[[{kind}]] needs a category (ticker, lottery, caption, ...)"))
+    elif category not in known_categories() and category not in spec.categories:
+        message = unknown("category", category, known_categories() | set(spec.categories))
+        problems.add(at.error(message + "; a new one must be declared in [site] categories"))
+    return category
+
+
+def _add_rule(spec: SiteSpec, kind: str, raw: dict[str, Any], category: str, at: Where) -> None:
     if kind in ("drop", "keep"):
         rule = LineRule(id=raw["id"], category=category, line=at.line, min_words=raw.get("min_words", 0))
         rule.max_words = raw.get("max_words")
@@ -371,14 +425,16 @@ def _section(raw: dict[str, Any], category: str, at: Where) -> SectionRule:
     return rule
 
 
-def _parse_body(table: Any, where: Where, loc: Locator) -> BodyRule:
+def _parse_body(spec: SiteSpec, table: Any, where: Where, loc: Locator, problems: Problems) -> BodyRule | None:
     where = Where(where.path, where.line, "body")
-    raw = check_table(table, "body", where, loc)
+    raw = check_table(table, "body", where, loc, problems)
+    category = _category(spec, {"category": "boilerplate", **raw}, "body", where, problems)
     if not raw.get("start") and not raw.get("end"):
-        raise where.error("[body] needs 'start' or 'end'")
+        problems.add(where.error("[body] needs 'start' or 'end'"))
+        return None
     return BodyRule(
         id=raw.get("id", "body"),
-        category=raw.get("category", "boilerplate"),
+        category=category,
         start=raw.get("start", []),
         end=raw.get("end", []),
         include_start=raw.get("include_start", True),
@@ -388,24 +444,32 @@ def _parse_body(table: Any, where: Where, loc: Locator) -> BodyRule:
     )
 
 
-def _parse_metadata(spec: SiteSpec, table: Any, where: Where, loc: Locator) -> None:
-    raw = check_table(table, "metadata", where, loc)
+def _parse_metadata(spec: SiteSpec, table: Any, where: Where, loc: Locator, problems: Problems) -> None:
+    raw = check_table(table, "metadata", where, loc, problems)
     spec.meta_site, spec.meta_domain = raw.get("site"), raw.get("domain")
     spec.meta_patterns = {k: raw[k] for k in META_FIELDS if k in raw}
     spec.lines.update({f"metadata.{k}": loc.key(k, where.line) for k in spec.meta_patterns})
     if "html" in raw:
         at = loc.table("metadata.html")
-        html = check_table(raw["html"], "metadata.html", Where(where.path, at), loc)
+        html = check_table(raw["html"], "metadata.html", Where(where.path, at), loc, problems)
         spec.lines.update({f"metadata.html.{k}": loc.key(k, at) for k in html})
         spec.meta_xpaths = {k: html[k] for k in META_FIELDS if k in html}
 
 
-def _parse_test(table: Any, index: int, where: Where, loc: Locator) -> TestCase:
+def _parse_html(spec: SiteSpec, table: Any, where: Where, loc: Locator, problems: Problems) -> None:
+    html = check_table(table, "html", where, loc, problems)
+    spec.lines.update({f"html.{k}": loc.key(k, where.line) for k in html})
+    spec.html_body = html.get("body")
+    spec.html_strip = html.get("strip", [])
+    spec.html_strip_id_or_class = html.get("strip_id_or_class", [])
+
+
+def _parse_test(table: Any, index: int, where: Where, loc: Locator, problems: Problems) -> TestCase:
     at = Where(where.path, loc.table("test", index), f"test#{index + 1}")
-    raw = check_table(table, "test", at, loc)
+    raw = check_table(table, "test", at, loc, problems)
     if bool(raw.get("file")) == bool(raw.get("text")):
-        raise at.error("[[test]] needs exactly one of 'file' or 'text'")
-    meta = check_table(raw.get("metadata", {}), "test.metadata", at, loc)
+        problems.add(at.error("[[test]] needs exactly one of 'file' or 'text'"))
+    meta = check_table(raw.get("metadata", {}), "test.metadata", at, loc, problems)
     name = raw.get("name") or (Path(raw["file"]).name if raw.get("file") else f"test#{index + 1}")
     case = TestCase(name=name, file=raw.get("file"), text=raw.get("text"), url=raw.get("url"), line=at.line)
     case.site, case.expected = raw.get("site"), raw.get("expected")
