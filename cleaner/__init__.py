@@ -9,6 +9,7 @@ from ._decode import BinaryInputError
 from ._model import Block, Metadata, Result
 from ._pipeline import Cleaner, clean
 from ._version import __version__
+from .rules import RuleError, RuleFileWarning
 
 __all__ = [
     "BinaryInputError",
@@ -16,6 +17,8 @@ __all__ = [
     "Cleaner",
     "Metadata",
     "Result",
+    "RuleError",
+    "RuleFileWarning",
     "__version__",
     "clean",
 ]

@@ -10,7 +10,17 @@ import pytest
 
 import cleaner
 
-PUBLIC = {"BinaryInputError", "Block", "Cleaner", "Metadata", "Result", "__version__", "clean"}
+PUBLIC = {
+    "BinaryInputError",
+    "Block",
+    "Cleaner",
+    "Metadata",
+    "Result",
+    "RuleError",
+    "RuleFileWarning",
+    "__version__",
+    "clean",
+}
 
 
 def test_all_lists_exactly_the_public_names() -> None:

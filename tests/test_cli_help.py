@@ -13,11 +13,6 @@ from cleaner.cli import app
 
 # what typer prints when an option has no metavar, or when a metavar cannot hide the type
 LEAKS = ("<bool>", "<str>", "<path>", "<int", "<float", "list[", "int range", "float range", "Path]", "[x>=", "[x<=")
-RULES_OWNER = (
-    "cleaner/cli/rules.py (rules sub-commands, another engineer's file) leaks types: `--help <bool>`, "
-    "`[DIR...] <list[Path]>`, `site <str>`; fix at merge with cls=HelpCommand/HelpGroup from cli/_help.py "
-    "and metavar='SITE'"
-)
 
 
 def _commands() -> Iterator[tuple[tuple[str, ...], typer.core.TyperCommand | typer.core.TyperGroup]]:
@@ -36,10 +31,6 @@ def _commands() -> Iterator[tuple[tuple[str, ...], typer.core.TyperCommand | typ
 COMMANDS = [path for path, _ in _commands()]
 
 
-def _marks(path: tuple[str, ...]) -> list[pytest.MarkDecorator]:
-    return [pytest.mark.xfail(strict=True, reason=RULES_OWNER)] if path[:1] == ("rules",) else []
-
-
 def render_help(*path: str, columns: int = 80) -> str:
     res = CliRunner(env={"COLUMNS": str(columns)}).invoke(app, [*path, "--help"])
     assert res.exit_code == 0, res.output
@@ -51,7 +42,7 @@ def test_the_walk_finds_every_command() -> None:
     assert any(p[:1] == ("rules",) and len(p) == 2 for p in COMMANDS)  # rules list/show/check/test
 
 
-@pytest.mark.parametrize("path", [pytest.param(p, id=" ".join(p) or "cleaner", marks=_marks(p)) for p in COMMANDS])
+@pytest.mark.parametrize("path", [pytest.param(p, id=" ".join(p) or "cleaner") for p in COMMANDS])
 def test_help_at_80_columns_has_no_types_and_no_cut_names(path: tuple[str, ...]) -> None:
     out = render_help(*path)
     assert max(len(line) for line in out.splitlines()) <= 80  # COLUMNS reached rich

@@ -85,7 +85,9 @@ def test_wheel_carries_the_bundled_data(installed: Path) -> None:
 
 def test_build_prints_no_setuptools_warnings(tmp_path: Path) -> None:
     """A newcomer reads a wall of deprecation warnings as a broken package."""
-    res = _run(sys.executable, "-m", "pip", "wheel", "-v", "--no-deps", "-w", tmp_path, ROOT)  # -v: the backend's output
+    res = _run(
+        sys.executable, "-m", "pip", "wheel", "-v", "--no-deps", "-w", tmp_path, ROOT
+    )  # -v: the backend's output
     assert res.returncode == 0, res.stderr
     noise = [
         line

@@ -91,4 +91,6 @@ def build_cleaner(config: CleanerConfig) -> Cleaner:
     try:
         return config.build()
     except (ValueError, OSError) as exc:
-        raise typer.BadParameter(f"cannot set up the cleaner: {exc}", param_hint="--rules/--site") from exc
+        raise typer.BadParameter(
+            f"cannot set up the cleaner: {exc}", param_hint="--rules/--site/$CLEANER_RULES"
+        ) from exc

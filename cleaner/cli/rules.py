@@ -10,8 +10,10 @@ import typer
 
 from ..rules import ENV_VAR, RuleBook, RuleError, RuleErrors, SiteRules, load_file, rule_files, sources
 from ..rules._testing import FAIL, PASS, SKIP, run_tests
+from ._help import HelpCommand, HelpGroup
 
 app = typer.Typer(
+    cls=HelpGroup,
     help=(
         "Per-site rule files: TOML files naming a site's chrome (see rules/README.md). "
         f"Sources, first wins: --rules DIR, then ${ENV_VAR} (folders separated by ':', ';' on Windows), "
@@ -56,7 +58,7 @@ PathsArg = Annotated[
 _EXIT = "**Exit codes:** 0 ok; 1 problems found (see the output); 2 usage error (missing path, bad $" + ENV_VAR + ")."
 
 
-@app.command("list", epilog=_EXIT)
+@app.command("list", cls=HelpCommand, epilog=_EXIT)
 def list_command(rules: RulesOpt = None) -> None:
     """List every loaded site: name, domains and the file it comes from.
 
@@ -76,9 +78,10 @@ def list_command(rules: RulesOpt = None) -> None:
             typer.echo(f"(error) {line}", err=True)
 
 
-@app.command("show", epilog=_EXIT)
+@app.command("show", cls=HelpCommand, epilog=_EXIT)
 def show_command(
-    site: Annotated[str, typer.Argument(help="Site name, rule file name or domain.")], rules: RulesOpt = None
+    site: Annotated[str, typer.Argument(help="Site name, rule file name or domain.", metavar="SITE")],
+    rules: RulesOpt = None,
 ) -> None:
     """Print one site's rules: detection, text rules, metadata, HTML directives, tests.
 
@@ -123,7 +126,7 @@ def describe(site: SiteRules) -> list[str]:
     return out
 
 
-@app.command("check", epilog=_EXIT)
+@app.command("check", cls=HelpCommand, epilog=_EXIT)
 def check_command(paths: PathsArg = None, rules: OnlyRulesOpt = None) -> None:
     """Validate rule files: TOML syntax, unknown keys and categories, invalid regexes and XPaths.
 
@@ -161,7 +164,7 @@ def check_file(path: Path) -> RuleError | None:
     return None
 
 
-@app.command("test", epilog=_EXIT)
+@app.command("test", cls=HelpCommand, epilog=_EXIT)
 def test_command(paths: PathsArg = None, rules: OnlyRulesOpt = None) -> None:
     """Run every [[test]] embedded in the rule files; non-zero exit when one fails.
 
