@@ -1,16 +1,22 @@
 """Stage 1: bytes to clean Unicode text.
 
 Order of trust: a byte-order mark, then the caller's charset (an HTTP header
-or WARC record), then strict UTF-8, then statistical detection. Mojibake is
-repaired afterwards with ftfy, but only when the text shows its symptoms,
-because ftfy costs more than the rest of the pipeline on clean pages.
+or WARC record), then strict UTF-8, then statistical detection. Charset labels
+are read as browsers read them (the WHATWG Encoding standard's label table).
+Mojibake is repaired afterwards with ftfy, but only when the text shows its
+symptoms, because ftfy costs more than the rest of the pipeline on clean pages.
+Gzip-compressed bytes are decompressed first, never beyond the size limit.
 """
 
 from __future__ import annotations
 
 import codecs
 import re
+import zlib
 from dataclasses import dataclass
+from functools import lru_cache
+
+import webencodings  # type: ignore[import-untyped]
 
 # Share of NUL / C0 control bytes above which input is treated as binary.
 BINARY_CONTROL_RATIO = 0.10
@@ -36,10 +42,24 @@ _MOJIBAKE = re.compile(
 _UTF8_MULTIBYTE = re.compile("[\u0080-\ufffc\U00010000-\U0010ffff]")
 MAX_BROKEN_UTF8 = 8
 _CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+# C1 controls (U+0080-U+009F) are never text: they are windows-1252 bytes that a
+# latin-1 (or ISO-8859-n) decoder, or a numeric reference like "&#150;", let through.
+_C1 = re.compile("[\x80-\x9f]")
+GZIP_MAGIC = b"\x1f\x8b"
+_GZIP_WBITS = 16 + zlib.MAX_WBITS  # zlib reads the gzip header and trailer itself
+GZIP_STEP = 64 * 1024  # input fed to zlib, and output taken from it, per call
+# Labels cleaner reads differently from the WHATWG table, by mode. In a text dump an
+# "ascii" label is usually a UTF-8 file that was never checked, so UTF-8 reads it
+# best; WHATWG (browsers) read it as windows-1252.
+_TEXT_LABELS = {"us-ascii": "utf-8", "ascii": "utf-8"}
 
 
 class BinaryInputError(ValueError):
     """The input is not text."""
+
+
+class DecompressedTooLargeError(ValueError):
+    """Gzip-compressed input that decompresses to more than the size limit."""
 
 
 @dataclass(slots=True)
@@ -69,6 +89,73 @@ def _utf16_without_bom(sample: bytes) -> str | None:
     return None
 
 
+def gunzip(data: bytes, limit: int | None) -> bytes:
+    """Decompress gzip ``data`` (every member), never holding more than ``limit + 1`` bytes of output.
+
+    zlib is fed the input a step at a time and asked for at most a step of
+    output each call, so a gzip bomb costs ``limit`` bytes of memory, not its
+    decompressed size, and no call copies more than a step of input. Raises
+    DecompressedTooLargeError beyond ``limit`` and BinaryInputError when the
+    stream is corrupt or cut short.
+    """
+    pieces: list[bytes] = []
+    size = 0
+    view = memoryview(data)
+    given = 0  # input bytes handed to zlib so far
+    tail: bytes | memoryview = b""  # input handed over but not used yet
+    inflater = zlib.decompressobj(_GZIP_WBITS)
+    try:
+        while True:
+            if not tail:
+                tail = view[given : given + GZIP_STEP]
+                given += len(tail)
+            room = GZIP_STEP if limit is None else min(GZIP_STEP, limit + 1 - size)
+            piece = inflater.decompress(tail, room)
+            pieces.append(piece)
+            size += len(piece)
+            if limit is not None and size > limit:
+                raise DecompressedTooLargeError(f"gzip input decompresses to more than max_bytes={limit}")
+            if inflater.eof:
+                # concatenated members are one file (gzip(1) reads them so); what follows the
+                # last member, if not another member, is padding that gzip(1) ignores too
+                given -= len(inflater.unused_data)
+                if view[given : given + len(GZIP_MAGIC)] != GZIP_MAGIC:
+                    break
+                inflater, tail = zlib.decompressobj(_GZIP_WBITS), b""
+                continue
+            tail = inflater.unconsumed_tail
+            if not tail and len(piece) < room and given >= len(view):
+                break  # every byte read, no output held back, and no end of stream
+    except zlib.error as exc:
+        raise BinaryInputError(f"input looks like gzip but does not decompress: {exc}") from None
+    if not inflater.eof:
+        raise BinaryInputError("input looks like gzip but the compressed stream is cut short")
+    return b"".join(pieces)
+
+
+@lru_cache(maxsize=256)
+def charset_codec(label: str) -> str | None:
+    """The Python codec for a charset label, or None when the label names no text encoding.
+
+    Labels are read as browsers read them (WHATWG Encoding): ``iso-8859-1``
+    and ``latin1`` are windows-1252, ``iso-8859-9`` windows-1254,
+    ``tis-620`` windows-874, ``gb2312`` GBK, each a superset whose extra
+    characters (the euro sign, curly quotes) real pages use. A label the
+    standard does not know is tried as a Python codec name (``cp437``); the
+    standard's "replacement" encoding, and codecs that are not text
+    encodings (``rot13``, ``base64``), count as unknown.
+    """
+    name = label.strip().strip("\"'").strip().lower()
+    encoding = webencodings.lookup(name)
+    if encoding is not None:
+        name = encoding.codec_info.name
+    try:
+        info = codecs.lookup(name)
+    except (LookupError, ValueError):  # ValueError: a label with a NUL in it
+        return None
+    return info.name if getattr(info, "_is_text_encoding", True) else None
+
+
 def decode_bytes(data: bytes, charset: str | None = None) -> Decoded:
     """Decode ``data``; raise BinaryInputError when it is not text at all."""
     for bom, enc in _BOMS:
@@ -82,11 +169,12 @@ def decode_bytes(data: bytes, charset: str | None = None) -> Decoded:
         return Decoded(data.decode(utf16, errors="replace"), utf16)
     if _control_ratio(sample) > BINARY_CONTROL_RATIO:
         raise BinaryInputError("input looks binary (too many control bytes)")
-    if charset:
+    codec = _text_codec(charset) if charset else None
+    if codec:
         try:
-            return Decoded(data.decode(_normalise_charset(charset), errors="replace"), charset.lower())
-        except LookupError:
-            pass  # unknown charset name: fall through to detection
+            return Decoded(data.decode(codec, errors="replace"), codec)
+        except (LookupError, ValueError):
+            pass  # a codec that cannot decode bytes at all (idna, undefined): fall through to detection
     try:
         return Decoded(data.decode("utf-8"), "utf-8")
     except UnicodeDecodeError:
@@ -101,12 +189,9 @@ def decode_bytes(data: bytes, charset: str | None = None) -> Decoded:
     return Decoded(data.decode(enc, errors="replace"), enc)
 
 
-def _normalise_charset(name: str) -> str:
-    name = name.strip().strip("\"'").lower()
-    # Browsers treat latin-1 labels as windows-1252; so should we.
-    return {"iso-8859-1": "cp1252", "latin-1": "cp1252", "latin1": "cp1252", "us-ascii": "utf-8", "ascii": "utf-8"}.get(
-        name, name
-    )
+def _text_codec(label: str) -> str | None:
+    name = label.strip().strip("\"'").strip().lower()
+    return _TEXT_LABELS.get(name) or charset_codec(name)
 
 
 def _detect(sample: bytes) -> str:
@@ -120,17 +205,37 @@ def _detect(sample: bytes) -> str:
     return str(best.encoding)
 
 
+def _c1_table() -> dict[int, str | None]:
+    """Each C1 control to its windows-1252 character, as browsers show it; the five
+    code points windows-1252 leaves undefined are deleted (they stand for nothing)."""
+    table: dict[int, str | None] = {}
+    for code in range(0x80, 0xA0):
+        try:
+            table[code] = bytes([code]).decode("cp1252")
+        except UnicodeDecodeError:
+            table[code] = None
+    return table
+
+
+_C1_TO_CP1252 = _c1_table()
+
+
 def repair_text(text: str) -> str:
-    """Drop NULs and stray control characters; repair mojibake with ftfy."""
+    """Drop NULs and stray control characters; repair mojibake with ftfy; never leave a C1 control."""
     if "\x00" in text or _CONTROL.search(text):
         text = _CONTROL.sub("", text.replace("\x00", ""))
     if "\r" in text:
         text = text.replace("\r\n", "\n").replace("\r", "\n")
-    if not text.isascii() and _MOJIBAKE.search(text):
+    if text.isascii():
+        return text
+    if _MOJIBAKE.search(text):
         import ftfy
 
         # repair the encoding only; the author's quotes, widths and ligatures stay as written
         text = ftfy.fix_text(
             text, uncurl_quotes=False, fix_character_width=False, fix_latin_ligatures=False, normalization="NFC"
         )
+    # after ftfy, which reads C1 controls inside mojibake ("Ã\x89") as the bytes they were
+    if _C1.search(text):
+        text = text.translate(_C1_TO_CP1252)
     return text

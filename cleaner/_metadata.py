@@ -7,7 +7,9 @@ from the lines the classifier labelled as such.
 
 from __future__ import annotations
 
+import ipaddress
 import re
+from functools import lru_cache
 from urllib.parse import unquote, urlsplit
 
 from ._dates import find_date, url_date
@@ -41,20 +43,58 @@ _BYLINE_CUT = re.compile(
     r"\s*(?:[|,•·–—-]\s|\bpublished\b|\bupdated\b|\bposted\b|\bon\s+\w+day\b|\d{1,2}\s+\w+\s+\d{4}|\w+\s+\d{1,2},\s+\d{4}).*$",
     re.IGNORECASE,
 )
-# Two-part public suffixes common enough to matter for "domain".
-_SECOND_LEVEL = {"co", "com", "net", "org", "gov", "ac", "edu", "ne", "or", "go"}
+# Distinct hosts whose registered domain is remembered: a crawl revisits the same
+# sites, and a public-suffix lookup costs more than the rest of the URL handling.
+DOMAIN_CACHE_HOSTS = 1 << 16
 
 
 def domain_of(url: str | None) -> str | None:
-    if not url:
+    """The registered domain of ``url``'s host: the label under its public suffix.
+
+    Public suffixes come from the Public Suffix List (the ``tld`` package's
+    copy, private section included), so ``www.bbc.co.uk`` is ``bbc.co.uk``,
+    ``alice.github.io`` and ``city.kawasaki.jp`` stay whole, and an IP address
+    or ``localhost`` is its own domain. Never raises: garbage gives None.
+    """
+    host = _host(url)
+    return registered_domain(host) if host else None
+
+
+def _host(url: object) -> str | None:
+    if not isinstance(url, str) or not url:
         return None
-    host = (urlsplit(url if "//" in url else "//" + url).hostname or "").lower().rstrip(".")
-    if not host:
+    try:
+        # hostname drops userinfo and port, and lower-cases
+        host = urlsplit(url if "//" in url else "//" + url).hostname
+    except ValueError:  # "http://[::1": an unclosed IPv6 bracket
         return None
+    return (host or "").strip().rstrip(".") or None
+
+
+@lru_cache(maxsize=DOMAIN_CACHE_HOSTS)
+def registered_domain(host: str) -> str:
+    """``host``'s registered domain (see domain_of); the host itself when it has none."""
+    try:
+        ipaddress.ip_address(host)
+        return host
+    except ValueError:
+        pass
     labels = host.split(".")
-    if len(labels) >= 3 and labels[-2] in _SECOND_LEVEL and len(labels[-1]) == 2:
-        return ".".join(labels[-3:])
-    return ".".join(labels[-2:]) if len(labels) >= 2 else host
+    if len(labels) < 2:
+        return host  # localhost, an intranet name
+    from tld import get_fld
+
+    try:
+        found = get_fld(host, fix_protocol=True, fail_silently=True)
+    except ValueError:  # tld re-parses the host as a URL; a stray character can upset it
+        found = None
+    # a suffix the list does not know (.internal, .local): the last two labels
+    return found if isinstance(found, str) else ".".join(labels[-2:])
+
+
+def load_public_suffixes() -> None:
+    """Read the Public Suffix List now (a tenth of a second), not on the first page."""
+    registered_domain("example.com")
 
 
 def _headline_shaped(b: Block, min_words: int = TITLE_MIN_WORDS) -> bool:

@@ -12,6 +12,7 @@ STATUS_OK = "ok"
 STATUS_EMPTY = "empty"  # decoded fine, but nothing looked like article prose
 STATUS_BINARY = "binary"  # input is not text (images, archives, NUL-heavy bytes)
 STATUS_TOO_LARGE = "too_large"  # input larger than the configured max_bytes
+STATUS_INVALID = "invalid"  # input of the wrong type (not str or bytes): a caller's bug, reported per document
 
 KEEP = "keep"
 DROP = "drop"

@@ -14,17 +14,18 @@ import functools
 import re
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, get_args
 
 from ._classify import ChromeMatcher, classify
 from ._dates import load_url_dates
-from ._decode import BinaryInputError, decode_bytes, repair_text
+from ._decode import GZIP_MAGIC, BinaryInputError, DecompressedTooLargeError, decode_bytes, gunzip, repair_text
 from ._features import compute_features
 from ._lexicon import Lexicon, default_lexicon
-from ._metadata import domain_of, text_metadata
+from ._metadata import domain_of, load_public_suffixes, text_metadata
 from ._model import (
     STATUS_BINARY,
     STATUS_EMPTY,
+    STATUS_INVALID,
     STATUS_OK,
     STATUS_TOO_LARGE,
     Block,
@@ -37,6 +38,10 @@ from .rules import RuleBook, SiteRules
 
 # Inputs above this many bytes are refused with status "too_large" (None: no limit).
 DEFAULT_MAX_BYTES: int | None = 50 * 1024 * 1024
+# HTML mode's full-page text rendering (the fallback path) is cut here, at a line break:
+# longer than any article, short enough that classifying it stays quick (about 0.4 ms a block).
+DEFAULT_MAX_PAGE_TEXT_CHARS: int | None = 500_000
+_MODES: tuple[str, ...] = get_args(Mode)
 _HTML_SNIFF = re.compile(r"<(?:!doctype\s+html|html|head|body|meta|div|p|article|title)\b", re.IGNORECASE)
 
 
@@ -60,11 +65,34 @@ class Cleaner:
             generic engine alone.
         rules_dirs: extra folders of ``*.toml`` rule files, highest precedence first.
         site: force this site's rules instead of detecting the site.
-        max_bytes: inputs larger than this are refused with status "too_large".
+        max_bytes: inputs larger than this are refused with status "too_large"
+            (gzip input: its decompressed size; None: no limit).
         lexicon: chrome lexicon to use (defaults to the bundled ones).
         list_all_removed: in HTML mode, also list the page text the main-content
             extractor left out (dropped blocks, reason ``html:outside-main-content``),
             so that ``removed`` covers the whole page; costs a full-page rendering.
+        max_page_text_chars: in HTML mode, the full-page text rendering that the
+            fallback path cleans is cut to this many characters (at a line
+            break); the result then has ``truncated=True``. None: no cut (a
+            huge page then takes time in proportion to its text).
+
+    Limits, and what happens beyond each:
+
+    * ``max_bytes`` (default 50 MB): status ``too_large``, no text.
+    * HTML pages with more than ``html._parse.MAX_EXTRACT_TEXT`` characters of
+      text (1,000,000) or ``MAX_EXTRACT_ELEMENTS`` elements (100,000) skip the
+      main-content extractor, whose cost grows faster than their size: they go
+      to the fallback path (plain-text engine over a full-page rendering), and
+      their blocks' reasons end in ``;fallback:too-large``. Metadata then
+      comes from ``<head>`` alone.
+    * ``max_page_text_chars`` (default 500,000): the fallback's text is cut,
+      and ``Result.truncated`` is True; the status stays ``ok``.
+    * libxml2's own caps (256 levels of nesting, 10 MB in one text node): the
+      parser stops there, the rest of the page is lost, ``Result.truncated``
+      is True.
+
+    Bad input never raises: ``None`` gives status ``empty``, a value that is not
+    ``str`` or bytes-like gives ``invalid``, both with ``error`` saying why.
     """
 
     def __init__(
@@ -77,6 +105,7 @@ class Cleaner:
         max_bytes: int | None = DEFAULT_MAX_BYTES,
         lexicon: Lexicon | None = None,
         list_all_removed: bool = False,
+        max_page_text_chars: int | None = DEFAULT_MAX_PAGE_TEXT_CHARS,
     ) -> None:
         if mode not in ("auto", "html", "text"):
             raise ValueError(f"mode must be 'auto', 'html' or 'text', not {mode!r}")
@@ -90,13 +119,16 @@ class Cleaner:
             "max_bytes": max_bytes,
             "lexicon": lexicon,
             "list_all_removed": list_all_removed,
+            "max_page_text_chars": max_page_text_chars,
         }
         self.mode: Mode = mode
         self.max_bytes = max_bytes
         self.site = site
         self.list_all_removed = list_all_removed
+        self.max_page_text_chars = max_page_text_chars
         self.lexicon = lexicon or default_lexicon()
         self.matcher = ChromeMatcher(self.lexicon)
+        load_public_suffixes()
         if mode != "text":
             from .html import load_extractors  # configured once: the first HTML page should not pay the imports
 
@@ -112,30 +144,27 @@ class Cleaner:
 
     def clean(
         self,
-        data: str | bytes,
+        data: str | bytes | bytearray | memoryview | None,
         *,
         url: str | None = None,
         mode: Mode | None = None,
         charset: str | None = None,
         site: str | None = None,
     ) -> Result:
-        """Clean one document (HTML or a plain-text dump)."""
-        mode = mode or self.mode
-        size = len(data)
-        if self.max_bytes is not None and size > self.max_bytes:
-            return _failed(STATUS_TOO_LARGE, f"input is {size} bytes, above max_bytes={self.max_bytes}", url, mode)
-        if isinstance(data, bytes):
-            try:
-                if mode == "text":
-                    text = decode_bytes(data, charset).text
-                else:
-                    from .html._decode import decode_html  # <meta charset> beats detection
+        """Clean one document (HTML or a plain-text dump; bytes may be gzip-compressed).
 
-                    text = decode_html(data, charset)
-            except BinaryInputError as exc:
-                return _failed(STATUS_BINARY, str(exc), url, mode)
-        else:
-            text = data
+        Never raises on bad input: a wrong-typed ``data`` gives a Result with
+        status "empty" (None) or "invalid"; a ``url`` or ``charset`` that is not
+        a string is ignored (bytes are decoded), and so is an unknown charset label.
+        """
+        url = _as_url(url)
+        if mode and mode not in _MODES:  # None (or "") means the Cleaner's own mode
+            return _failed(STATUS_INVALID, f"mode must be one of {', '.join(_MODES)}, not {mode!r}", url, self.mode)
+        mode = mode or self.mode
+        try:
+            text = self._decode(_as_document(data), mode, _as_label(charset))
+        except _Refused as refused:
+            return _failed(refused.status, str(refused), url, mode)
         if mode == "auto":
             mode = "html" if looks_like_html(text) else "text"
         if mode == "html":
@@ -146,6 +175,26 @@ class Cleaner:
         text = repair_text(text)
         rules = self.resolve_site(url, text, site or self.site)
         return self.clean_blocks(split_blocks(text), url=url, mode="text", rules=rules)
+
+    def _decode(self, data: str | bytes, mode: Mode, charset: str | None) -> str:
+        """The document as text; raises _Refused when it is too large or not text."""
+        size = len(data)
+        if self.max_bytes is not None and size > self.max_bytes:
+            raise _Refused(STATUS_TOO_LARGE, f"input is {size} bytes, above max_bytes={self.max_bytes}")
+        if isinstance(data, str):
+            return data
+        try:
+            if data.startswith(GZIP_MAGIC):
+                data = gunzip(data, self.max_bytes)
+            if mode == "text":
+                return decode_bytes(data, charset).text
+            from .html._decode import decode_html  # <meta charset> beats detection
+
+            return decode_html(data, charset)
+        except DecompressedTooLargeError as exc:
+            raise _Refused(STATUS_TOO_LARGE, str(exc)) from None
+        except BinaryInputError as exc:
+            raise _Refused(STATUS_BINARY, str(exc)) from None
 
     def resolve_site(self, url: str | None, text: str, site: str | None = None) -> SiteRules | None:
         """The site rules for this page (forced, by URL host, or by fingerprint)."""
@@ -178,8 +227,55 @@ class Cleaner:
         if rules is not None:
             rules.apply_metadata(blocks, meta)
         body = assemble(blocks)
-        status = STATUS_OK if body else STATUS_EMPTY
-        return Result(text=body, metadata=meta, blocks=blocks, mode=mode, status=status)
+        if not body:
+            return Result(
+                text="", metadata=meta, blocks=blocks, mode=mode, status=STATUS_EMPTY, error=no_article(blocks, mode)
+            )
+        return Result(text=body, metadata=meta, blocks=blocks, mode=mode, status=STATUS_OK)
+
+
+class _Refused(Exception):
+    """A document refused before cleaning: its status and the reason."""
+
+    def __init__(self, status: str, message: str) -> None:
+        super().__init__(message)
+        self.status = status
+
+
+def no_article(blocks: list[Block], mode: str) -> str:
+    """Why a result that had text to look at came back empty."""
+    words = sum(b.words for b in blocks)
+    # HTML mode's blocks are the extracted (or full-page) text, not the markup
+    where = "input" if mode == "text" else "the page's text"
+    return f"no article-like text found ({words} {'word' if words == 1 else 'words'} in {where})"
+
+
+def _as_document(data: object) -> str | bytes:
+    """``data`` as str or bytes; raises _Refused for None and for types that hold no document."""
+    if isinstance(data, str | bytes):
+        return data
+    if isinstance(data, bytearray | memoryview):
+        return bytes(data)
+    if data is None:
+        raise _Refused(STATUS_EMPTY, "no input (None)")
+    raise _Refused(STATUS_INVALID, f"input must be str or bytes, not {type(data).__name__}")
+
+
+def _as_url(url: object) -> str | None:
+    """A usable URL string, or None: a missing value (None, a NaN from a data frame) or
+    a number is no URL, and bytes are decoded (a WARC header, a raw log line)."""
+    if isinstance(url, bytes | bytearray):
+        url = bytes(url).decode("utf-8", errors="replace")
+    if not isinstance(url, str):
+        return None
+    return url.strip() or None
+
+
+def _as_label(charset: object) -> str | None:
+    """A charset label to try, or None; an unknown label is dropped later, by the decoder."""
+    if isinstance(charset, bytes | bytearray):
+        charset = bytes(charset).decode("ascii", errors="replace")
+    return charset if isinstance(charset, str) and charset.strip() else None
 
 
 def _failed(status: str, message: str, url: str | None, mode: str) -> Result:
@@ -187,19 +283,21 @@ def _failed(status: str, message: str, url: str | None, mode: str) -> Result:
     return Result(text="", metadata=meta, blocks=[], mode=mode, status=status, error=message)
 
 
-_DEFAULT: Cleaner | None = None
+@functools.lru_cache(maxsize=4)
+def _shared_cleaner(list_all_removed: bool) -> Cleaner:
+    """One Cleaner per distinct setting: building one compiles lexicons and loads rules."""
+    return Cleaner(list_all_removed=list_all_removed)
 
 
 def clean(
-    data: str | bytes,
+    data: str | bytes | bytearray | memoryview | None,
     *,
     url: str | None = None,
     mode: Mode = "auto",
     charset: str | None = None,
     site: str | None = None,
+    list_all_removed: bool = False,
 ) -> Result:
-    """Clean one document with default settings (a shared Cleaner)."""
-    global _DEFAULT
-    if _DEFAULT is None:
-        _DEFAULT = Cleaner()
-    return _DEFAULT.clean(data, url=url, mode=mode, charset=charset, site=site)
+    """Clean one document with default settings (a shared Cleaner); see :class:`Cleaner`."""
+    cleaner = _shared_cleaner(bool(list_all_removed))
+    return cleaner.clean(data, url=url, mode=mode, charset=charset, site=site)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import codecs
-import gzip
 
 import pytest
 
@@ -20,17 +19,16 @@ PROSE = "The committee published its findings on Thursday and said the results w
         ("", "empty"),
         (b"   \n\t\n  \r\n", "empty"),
         (b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 10, "binary"),
-        (gzip.compress(b"hello"), "binary"),
+        (b"\x1f\x8b\x08\x00" + bytes(range(256)) * 10, "binary"),  # gzip that does not decompress
         (bytes(range(0, 32)) * 100, "binary"),
     ],
-    ids=["empty-bytes", "empty-str", "whitespace", "png", "gzip", "control-bytes"],
+    ids=["empty-bytes", "empty-str", "whitespace", "png", "corrupt-gzip", "control-bytes"],
 )
 def test_statuses(data: bytes | str, status: str) -> None:
     result = GENERIC.clean(data)
     assert result.status == status
     assert result.text == ""
-    if status != "empty":
-        assert result.error
+    assert result.error
 
 
 def test_utf8_with_a_broken_byte_stays_utf8() -> None:

@@ -97,10 +97,12 @@ def test_bom_wins_over_everything(cleaner: Cleaner, bom: bytes) -> None:
     ("head", "expected"),
     [
         ('<meta charset="UTF-8">', "utf-8"),
-        ("<meta charset=windows-1251>", "windows-1251"),
-        ('<meta http-equiv="content-type" content="text/html;charset=Shift_JIS">', "shift_jis"),
+        ("<meta charset=windows-1251>", "cp1251"),
+        ('<meta http-equiv="content-type" content="text/html;charset=Shift_JIS">', "cp932"),
         ('<meta charset="latin1">', "cp1252"),
         ('<meta charset="utf-16">', "utf-8"),
+        ('<meta charset="iso-8859-9">', "cp1254"),
+        ('<meta charset="no-such-charset">', None),
         ("<meta name=description content=x>", None),
     ],
 )

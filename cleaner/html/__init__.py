@@ -15,6 +15,8 @@ Stages, all on the one tree parsed here:
    rendering keeps clearly more, that result is used, and every block's
    reason says so;
 6. an article's leading headline and dek become metadata, not body (``_lead``);
+   the declared ``<html lang>`` stands unless the kept text clearly is
+   another language (``_language``);
 7. on request, the page text the extractor left out is listed as dropped
    blocks too (``_outside``).
 """
@@ -29,9 +31,10 @@ from lxml import etree
 from .._decode import repair_text
 from .._html_text import tree_to_text
 from .._model import STATUS_EMPTY, Metadata, Result
-from .._pipeline import assemble
+from .._pipeline import assemble, no_article
 from .._segment import split_blocks
 from ._kind import ARTICLE, page_kind
+from ._language import settle_language
 from ._lead import drop_lead
 from ._links import drop_trailing_links
 from ._meta import html_metadata, merge
@@ -56,9 +59,6 @@ NOT_ARTICLE_GAIN = 1.5
 CHARS_PER_WORD = 8.0
 _TEXT_CHARS = etree.XPath("string-length(normalize-space(.))")
 FALLBACK_SUFFIX = ";fallback"
-# The full-page text handed to the fallback is cut here (at a line break):
-# longer than any article, short enough that classifying it stays quick.
-MAX_FALLBACK_TEXT = 500_000
 
 __all__ = ["clean_html", "load_extractors"]
 
@@ -76,6 +76,16 @@ def clean_html(cleaner: Cleaner, markup: str, *, url: str | None, site: str | No
     parsed = parse_markup(markup)
     if parsed is None:
         return cleaner.clean_blocks([], url=url, mode="html")
+    result = _clean_parsed(cleaner, parsed, markup, url=url, site=site)
+    if parsed.limit:
+        # the parser dropped the rest of the page: never silently
+        result.truncated = True
+        if not result.ok:
+            result.error = f"{result.error}; the HTML parser stopped early: {parsed.limit}"
+    return result
+
+
+def _clean_parsed(cleaner: Cleaner, parsed: Parsed, markup: str, *, url: str | None, site: str | None) -> Result:
     root = parsed.root
     rules = cleaner.resolve_site(url, markup, site)
     prune = getattr(rules, "prune_tree", None)
@@ -86,7 +96,7 @@ def clean_html(cleaner: Cleaner, markup: str, *, url: str | None, site: str | No
     html_meta = html_metadata(head_only(root) if parsed.too_large else root, url, article=kind == ARTICLE)
     if parsed.too_large:
         too_large = _fallback_with_landmarks(cleaner, parsed, url, rules, "too-large", needed=1)
-        return _finish(too_large, html_meta, rules, root, article=kind == ARTICLE)
+        return _finish(cleaner, too_large, html_meta, rules, root, article=kind == ARTICLE)
     body = _extract_body(root, url)
     result = _from_extraction(cleaner, body, root, url, rules)
     words = _kept_words(result)
@@ -103,7 +113,7 @@ def clean_html(cleaner: Cleaner, markup: str, *, url: str | None, site: str | No
         alt = _fallback(cleaner, parsed, url, rules, "not-an-article")
         if _kept_words(alt) >= NOT_ARTICLE_GAIN * words:
             result = alt
-    result = _finish(result, html_meta, rules, root, article=kind == ARTICLE)
+    result = _finish(cleaner, result, html_meta, rules, root, article=kind == ARTICLE)
     if cleaner.list_all_removed:
         from ._outside import add_outside_blocks
 
@@ -169,27 +179,41 @@ def _fallback(
     on a long menu.
     """
     text = tree_to_text(parsed.root, skip_landmarks=skip_landmarks)
-    if len(text) > MAX_FALLBACK_TEXT:
-        text = text[: text.rfind("\n", 0, MAX_FALLBACK_TEXT) + 1 or MAX_FALLBACK_TEXT]
+    text, truncated = cut_at_line(text, cleaner.max_page_text_chars)
     blocks = split_blocks(repair_text(text))
     result = cleaner.clean_blocks(blocks, url=url, mode="html", rules=rules, use_region=True)
+    result.truncated = truncated
     for b in result.blocks:
         b.reason = f"{b.reason}{FALLBACK_SUFFIX}:{why}"
     return result
+
+
+def cut_at_line(text: str, limit: int | None) -> tuple[str, bool]:
+    """``text`` cut to at most ``limit`` characters, at the last line break before it; and whether it was cut."""
+    if limit is None or len(text) <= limit:
+        return text, False
+    # no line break before the limit (one giant line): cut mid-line rather than keep it all
+    return text[: text.rfind("\n", 0, limit) + 1 or limit], True
 
 
 def _kept_words(result: Result) -> int:
     return sum(b.words for b in result.blocks if b.kept)
 
 
-def _finish(result: Result, html_meta: Metadata, rules: SiteRules | None, root: Any, *, article: bool) -> Result:
-    """Metadata merged, an article's leading headline and dek moved to it, site rules last."""
+def _finish(
+    cleaner: Cleaner, result: Result, html_meta: Metadata, rules: SiteRules | None, root: Any, *, article: bool
+) -> Result:
+    """Metadata merged, the language settled, an article's leading headline and dek moved to it, site rules last."""
+    declared, detected = html_meta.language, result.metadata.language
     result.metadata = merge(html_meta, result.metadata)
+    if declared:
+        result.metadata.language = settle_language(declared, detected, result.blocks, cleaner.lexicon)
     if article and drop_lead(result.blocks, result.metadata):
         result.text = assemble(result.blocks)
     if rules is not None:
         # site rules have the last word, with their XPaths run on this same tree
         rules.apply_metadata(result.blocks, result.metadata, root)
-    if not result.text and result.status != STATUS_EMPTY:
+    if not result.text:
         result.status = STATUS_EMPTY
+        result.error = result.error or no_article(result.blocks, "html")
     return result

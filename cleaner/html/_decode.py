@@ -6,7 +6,8 @@ the document declares about itself (``<meta charset>`` or
 ``<meta http-equiv="Content-Type">``), then strict UTF-8, then statistical
 detection. A declaration is only believed when the bytes decode cleanly
 under it: a page that says UTF-8 but is really windows-1252 is common, and
-detection reads it better than replacement characters would.
+detection reads it better than replacement characters would. Labels map to
+decoders through the WHATWG Encoding standard's table, as in browsers.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from __future__ import annotations
 import codecs
 import re
 
-from .._decode import decode_bytes
+from .._decode import charset_codec, decode_bytes
 
 # The HTML standard prescans the first 1024 bytes; real pages often put the
 # meta tag after long comments or scripts, so look a little further.
@@ -28,15 +29,10 @@ _META_CHARSET = re.compile(
     re.IGNORECASE,
 )
 _BOMS = (codecs.BOM_UTF8, codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)
-# Labels browsers map to another decoder (WHATWG Encoding: latin-1 is cp1252,
-# and a document cannot declare itself UTF-16 from inside its own bytes).
-_ALIASES = {
-    "iso-8859-1": "cp1252",
-    "iso8859-1": "cp1252",
-    "latin-1": "cp1252",
-    "latin1": "cp1252",
-    "us-ascii": "cp1252",
-    "ascii": "cp1252",
+# Labels read differently from the WHATWG table (which ``charset_codec`` follows for the
+# rest): a document cannot declare itself UTF-16 from inside its own bytes (whatever it
+# decoded as, the declaration was read as ASCII), and Python has no x-user-defined codec.
+_HTML_LABELS = {
     "utf-16": "utf-8",
     "utf-16le": "utf-8",
     "utf-16be": "utf-8",
@@ -44,20 +40,24 @@ _ALIASES = {
 }
 
 
+def html_codec(label: str) -> str | None:
+    """The Python codec an HTML document's charset label stands for, or None when unknown."""
+    name = label.strip().strip("\"'").strip().lower()
+    return _HTML_LABELS.get(name) or charset_codec(name)
+
+
 def sniff_meta_charset(data: bytes) -> str | None:
-    """The charset a document declares in its first bytes, or None."""
+    """The codec of the charset a document declares in its first bytes, or None."""
     m = _META_CHARSET.search(data[:PRESCAN_BYTES])
     if m is None:
         return None
-    label = m.group(1).decode("ascii", "replace").strip().lower()
-    return _ALIASES.get(label, label)
+    return html_codec(m.group(1).decode("ascii", "replace"))
 
 
-def _decodes_cleanly(data: bytes, charset: str) -> bool:
+def _decodes_cleanly(data: bytes, codec: str) -> bool:
     try:
-        codecs.lookup(charset)
-        data.decode(charset)
-    except (LookupError, UnicodeDecodeError):
+        data.decode(codec)
+    except (LookupError, ValueError):  # UnicodeDecodeError is a ValueError
         return False
     return True
 
@@ -66,11 +66,9 @@ def decode_html(data: bytes, charset: str | None = None) -> str:
     """Decode an HTML document; raises BinaryInputError for non-text input."""
     if data.startswith(_BOMS):
         return decode_bytes(data).text
-    for declared in (charset, sniff_meta_charset(data)):
-        if declared:
-            name = _ALIASES.get(declared.strip().strip("\"'").lower(), declared.strip().strip("\"'").lower())
-            if _decodes_cleanly(data, name):
-                return decode_bytes(data, name).text
+    for codec in (html_codec(charset) if charset else None, sniff_meta_charset(data)):
+        if codec and _decodes_cleanly(data, codec):
+            return decode_bytes(data, codec).text
     # Declarations absent or wrong: strict UTF-8, then detection (and the binary checks).
     if _decodes_cleanly(data, "utf-8"):
         return decode_bytes(data).text

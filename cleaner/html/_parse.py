@@ -4,9 +4,12 @@ lxml's HTML parser never loads DTDs, external entities or anything over the
 network, and it does not expand entities declared in an internal subset
 (``<!DOCTYPE x [<!ENTITY ...>]>``), so XXE and billion-laughs payloads stay
 inert text. Without ``huge_tree`` libxml2 caps nesting at 256 levels and
-single text nodes at 10 MB. What it does not cap is the number of elements:
-``measure`` counts them so callers can route oversized pages to the cheap,
-linear full-page text path instead of the extractor.
+single text nodes at 10 MB, and stops building the tree where a page
+exceeds either: what follows is lost, and ``Parsed.limit`` says why so that
+the result can be marked truncated. (``huge_tree`` would lift the caps for
+every page, hostile ones included.) What libxml2 does not cap is the number
+of elements: ``measure`` counts them so callers can route oversized pages to
+the cheap, linear full-page text path instead of the extractor.
 """
 
 from __future__ import annotations
@@ -32,6 +35,8 @@ _CONTROL_BYTES = bytes(b for b in range(32) if b not in (9, 10, 12, 13)) + b"\x7
 class Parsed:
     root: html.HtmlElement
     too_large: bool
+    # libxml2's message when it stopped at one of its resource limits (the rest of the page is lost)
+    limit: str | None = None
 
 
 # Every element is an ``HtmlElement``, chosen in C. lxml.html's own lookup
@@ -68,12 +73,21 @@ def parse_markup(markup: str) -> Parsed | None:
         # bytes with an explicit parser encoding: lxml refuses str that carries
         # an XML encoding declaration, and the text is already decoded
         data = markup.encode("utf-8", "replace").translate(None, _CONTROL_BYTES)
-        root = html.document_fromstring(data, parser=_parser())
+        parser = _parser()
+        root = html.document_fromstring(data, parser=parser)
     except (etree.ParserError, etree.XMLSyntaxError, ValueError):
         return None
     if root is None:
         return None
-    return Parsed(root=root, too_large=_too_large(root, data))
+    return Parsed(root=root, too_large=_too_large(root, data), limit=_resource_limit(parser))
+
+
+def _resource_limit(parser: html.HTMLParser) -> str | None:
+    """The message of the resource limit libxml2 stopped at, if any (depth, text node size)."""
+    for entry in parser.error_log:
+        if entry.type_name == "ERR_RESOURCE_LIMIT":
+            return str(entry.message).strip()
+    return None
 
 
 def _too_large(root: html.HtmlElement, data: bytes) -> bool:
