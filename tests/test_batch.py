@@ -134,9 +134,10 @@ def test_kill_9_leaves_no_partial_output_and_a_rerun_completes(tmp_path: Path, s
     assert 3 <= len(done) < 20
     cleaner = Cleaner()
     for path in done:  # every published output is complete, with its sidecar
-        expected = ORIGINAL_CLEAN(cleaner, (root / path.name).read_bytes(), mode="text").text
+        source = root / path.name.removesuffix(".txt")  # p000.txt -> out/p000.txt.txt
+        expected = ORIGINAL_CLEAN(cleaner, source.read_bytes(), mode="text").text
         assert path.read_text() == expected + "\n"
-        assert json.loads(path.with_suffix(".json").read_text())["id"] == path.stem
+        assert json.loads(path.with_suffix(".json").read_text())["id"] == source.stem
     readers = discover([str(root)], InputOptions(exclude=(out,)))
     stats = Runner(RunConfig(jobs=1), TreeWriter(out, "txt")).run(readers)
     assert stats.counts["skipped"] == len(done) and stats.counts["ok"] == 20 - len(done)
