@@ -74,8 +74,11 @@ def test_an_output_path_that_is_an_input_is_refused(
     assert (tmp_path / "page.txt").read_bytes() == seeds[1].read_bytes()
 
 
-def test_an_output_that_looks_like_a_file_is_refused(cli: Cli, seeds: list[Path], tmp_path: Path) -> None:
-    res = cli("clean", seeds[0], "-o", tmp_path / "out.txt")
+def test_an_output_that_looks_like_a_file_is_refused(
+    cli: Cli, seeds: list[Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    res = cli("clean", seeds[0], "-o", "out.txt")
     assert res.exit_code == 2 and not (tmp_path / "out.txt").exists()
     assert "-o out/ or -o out.jsonl" in plain(res.stderr)
     (tmp_path / "made.txt").mkdir()  # an existing folder is what it is

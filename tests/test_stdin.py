@@ -55,6 +55,13 @@ def test_input_format_auto_sniffs_files_whatever_their_name(cli: Cli, seeds: lis
     assert records(res)[-1]["status"] == "ok"  # gunzipped by its magic bytes, not its name
 
 
+def test_broken_gzip_on_stdin_is_an_error_not_a_crash(cli: Cli) -> None:
+    for data in (b"\x1f\x8bnot gzip at all", gzip.compress(b"<p>cut off</p>" * 100)[:40]):
+        res = cli("clean", "-", input=data)
+        assert res.exit_code == 1 and "cannot read stdin" in res.stderr, res.output
+        assert json.loads(res.stdout)["status"] == "error"
+
+
 def test_sniffing() -> None:
     assert sniff_kind(b"WARC/1.0\r\nWARC-Type: warcinfo\r\n") == "warc"
     assert sniff_kind(b'  {"text": "a"}\n{"text": "b"}\n') == "jsonl"

@@ -21,7 +21,6 @@ from .readers import (
     JsonlReader,
     Reader,
     StdinReader,
-    StreamReader,
     WarcFilter,
     WarcReader,
     kind_of,
@@ -211,6 +210,3 @@ def _stream_options(options: InputOptions) -> dict[str, Any]:
         "warc_filter": options.warc_filter,
         "report_skipped": options.report_skipped,
     }
-
-
-__all__ = ["InputOptions", "StreamReader", "discover", "output_clashes", "walk"]

@@ -14,6 +14,7 @@ import io
 import json
 import os
 import sys
+import zlib
 from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass
@@ -33,6 +34,10 @@ REPORT_NAME = "_report.jsonl"  # the run report's default name in -o DIR; never 
 WARC_INSTALL_HINT = "pip install 'cleaner[warc]'"
 INPUT_FORMATS = ("auto", "html", "text", "jsonl", "warc")
 SNIFF_BYTES = 64 * 1024  # enough to see a WARC header or the first JSONL line of most dumps
+
+
+# What reading a broken gzip stream raises, besides OSError (BadGzipFile): a cut-off stream, bad data.
+READ_ERRORS: tuple[type[Exception], ...] = (OSError, EOFError, zlib.error)
 
 
 class InputError(ValueError):
@@ -419,20 +424,19 @@ class WarcReader(ContainerReader):
         return Document(id, path, rel, data=data, url=uri, charset=charset, mode=mode)
 
 
-class StreamReader(Reader):
-    """An input of unknown kind, sniffed when read: stdin, or a file with ``--input-format auto``.
+class StdinReader(Reader):
+    """Standard input: a page, JSONL or WARC, gzipped or not.
 
-    ``kind`` forces the kind ("page", "jsonl", "warc"); None sniffs it.
-    Gzip is undone by its magic bytes, not by name.
+    The kind is sniffed when the reader is made (so that the output knows
+    one page from many before the run) unless ``kind`` forces it ("page",
+    "jsonl", "warc"). The sniffed bytes are replayed: stdin is read once,
+    as a stream, never whole (a page at most ``max_bytes + 1`` bytes).
     """
 
     __slots__ = ("fields", "kind", "max_bytes", "mode", "report_skipped", "stream", "url", "warc_filter")
 
     def __init__(
         self,
-        path: str,
-        id: str,
-        rel: str,
         *,
         kind: str | None = None,
         mode: Mode | None = None,
@@ -443,52 +447,33 @@ class StreamReader(Reader):
         report_skipped: bool = False,
         stream: IO[bytes] | None = None,
     ) -> None:
-        super().__init__(path, id, rel)
-        self.kind, self.mode, self.url, self.max_bytes = kind, mode, url, max_bytes
+        super().__init__("-", "stdin", "stdin")
+        self.mode, self.url, self.max_bytes = mode, url, max_bytes
         self.fields, self.warc_filter, self.report_skipped = fields or JsonlFields(), warc_filter, report_skipped
-        self.stream = stream
+        try:
+            sniffed, self.stream = open_sniffed(stream or sys.stdin.buffer)
+        except READ_ERRORS as exc:  # unreadable stdin, bad gzip header: reported when read
+            sniffed, self.stream = "page", io.BufferedReader(_Failing(exc))
+        self.kind = kind or sniffed
 
     @property
     def count(self) -> int | None:  # type: ignore[override]
         return 1 if self.kind == "page" else None
 
-    def raw(self) -> AbstractContextManager[IO[bytes]]:
-        if self.path == "-":
-            return nullcontext(self.stream or sys.stdin.buffer)
-        return open(self.path, "rb")
-
     def read(self) -> Iterator[Document]:
         try:
-            with self.raw() as raw:
-                kind, stream = open_sniffed(raw)
-                yield from self._read(self.kind or kind, stream)
-        except OSError as exc:  # unreadable stdin or file, bad gzip
-            yield self.failed(self.id, self.rel, f"cannot read {self.name()}: {describe(exc)}")
+            yield from self._read(self.stream)
+        except READ_ERRORS as exc:  # unreadable stdin, bad gzip
+            yield self.failed(self.id, self.rel, f"cannot read stdin: {describe(exc)}")
 
-    def sniff(self) -> None:
-        """Sniff now (stdin: before the run, so that the output knows one page from many).
-
-        The sniffed bytes are kept and replayed: stdin is read only once.
-        """
-        try:
-            kind, stream = open_sniffed(self.stream or sys.stdin.buffer)
-        except OSError as exc:
-            self.kind, self.stream = "page", io.BufferedReader(_Failing(exc))
-            return
-        self.kind = self.kind or kind
-        self.stream = stream
-
-    def name(self) -> str:
-        return "stdin" if self.path == "-" else self.path
-
-    def _read(self, kind: str, stream: IO[bytes]) -> Iterator[Document]:
+    def _read(self, stream: IO[bytes]) -> Iterator[Document]:
         opener: Opener = lambda: nullcontext(stream)  # noqa: E731 - the stream is already open
-        if kind == "warc":
+        if self.kind == "warc":
             yield from WarcReader(
                 self.path, self.id, self.rel, mode=self.mode, max_bytes=self.max_bytes,
                 warc_filter=self.warc_filter, report_skipped=self.report_skipped, opener=opener,
             ).read()  # fmt: skip
-        elif kind == "jsonl":
+        elif self.kind == "jsonl":
             yield from JsonlReader(
                 self.path, self.id, self.rel, mode=self.mode, max_bytes=self.max_bytes,
                 fields=self.fields, opener=opener,
@@ -499,33 +484,15 @@ class StreamReader(Reader):
     def page(self, stream: IO[bytes]) -> Document:
         data = stream.read(-1 if self.max_bytes is None else self.max_bytes + 1)
         if self.max_bytes is not None and len(data) > self.max_bytes:
-            return self.failed(
-                self.id, self.rel, f"input is more than max_bytes={self.max_bytes} bytes", STATUS_TOO_LARGE
-            )
+            error = f"input is more than max_bytes={self.max_bytes} bytes"
+            return self.failed(self.id, self.rel, error, STATUS_TOO_LARGE)
         return Document(self.id, self.path, self.rel, data=data, url=self.url, mode=self.mode)
-
-
-class StdinReader(StreamReader):
-    """Standard input: sniffed (a page, JSONL or WARC, gzipped or not) unless ``kind`` is given."""
-
-    __slots__ = ()
-
-    def __init__(self, *, stream: IO[bytes] | None = None, **options: Any) -> None:
-        super().__init__("-", "stdin", "stdin", stream=stream, **options)
-        self.sniff()
-
-    def read(self) -> Iterator[Document]:
-        assert self.stream is not None and self.kind is not None  # set by sniff()
-        try:
-            yield from self._read(self.kind, self.stream)
-        except OSError as exc:  # unreadable stdin, bad gzip
-            yield self.failed(self.id, self.rel, f"cannot read stdin: {describe(exc)}")
 
 
 class _Failing(io.RawIOBase):
     """A stream whose first read raises the error met while sniffing it."""
 
-    def __init__(self, exc: OSError) -> None:
+    def __init__(self, exc: Exception) -> None:
         self.exc = exc
 
     def readable(self) -> bool:
@@ -540,7 +507,7 @@ def peek_kind(path: str) -> str:
     try:
         with open(path, "rb") as raw:
             return open_sniffed(raw)[0]
-    except OSError:
+    except READ_ERRORS:
         return "page"
 
 

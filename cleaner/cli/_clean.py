@@ -76,7 +76,7 @@ def resolve_output(arg: str | None, fmt: FormatChoice | None) -> Output:
         raise typer.BadParameter(f"{output} exists and is not a folder", param_hint="-o")
     if looks_like_a_file(arg) and not output.is_dir():
         # -o out.txt would otherwise quietly become a folder named out.txt
-        stem = output.name.split(".")[0] or "out"
+        stem = output.with_name(output.name.split(".")[0] or "out")
         raise typer.BadParameter(
             f"{arg} looks like a file name, but -o takes a folder or a NAME.jsonl[.gz] file: "
             f"use -o {stem}/ or -o {stem}.jsonl",
@@ -268,10 +268,12 @@ def clean_command(
     """Clean web pages: HTML, text, their .gz, WARC and JSONL files, or stdin.
 
     Output goes to stdout (JSONL by default) or, with **-o DIR**, to one
-    file per document mirroring the input tree (`a/b/page.html` -> `DIR/a/b/page.txt`
-    plus a `page.json` sidecar with metadata and removed blocks). Existing
+    file per document mirroring the input tree (`a/b/page.html` -> `DIR/a/b/page.html.txt`
+    plus a `page.html.json` sidecar with metadata and removed blocks). Existing
     outputs are skipped, so an interrupted run resumes where it stopped.
-    Every input is listed with its status in the run report.
+    Every document is listed with its status in the run report, merged across reruns.
+    Stdin is sniffed: a page, JSONL or WARC, gzipped or not. WARC records that
+    are not pages (images, 404s, requests) are skipped with a reason.
 
     **Examples:**
 
@@ -280,6 +282,7 @@ def clean_command(
     * `cleaner clean pages/ -o out/ --jobs 4`
     * `cleaner clean crawl.warc.gz -o cleaned.jsonl`
     * `cleaner clean dump.jsonl.gz --html-field raw_html --id-field doc_id > cleaned.jsonl`
+    * `zcat dump.jsonl.gz | cleaner clean - > cleaned.jsonl`
     * `cleaner clean site/ --glob '*.php' --mode html -o out/ --format md`
     """
     out = resolve_output(output, fmt)
