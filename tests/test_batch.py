@@ -103,7 +103,7 @@ def test_order_is_stable_with_many_chunks(tmp_path: Path, seeds: list[Path]) -> 
     root = page_folder(tmp_path, seeds, 40, {})
     records, stats = run(root, jobs=2, chunk_size=3)
     assert [r["id"] for r in records] == [f"p{i:03d}" for i in range(40)]
-    assert stats.counts["ok"] == 40 and stats.rate > 0
+    assert stats.counts["ok"] == 40 and (stats.rate or 0) > 0
 
 
 KILL_SCRIPT = """

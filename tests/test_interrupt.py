@@ -49,3 +49,15 @@ def test_the_report_keeps_up_with_the_outputs(tmp_path: Path, seeds: list[Path])
     done, left = len(rows), 40 - len(rows)
     assert f"{done} documents finished (ok {done}, empty 0, failed 0, skipped 0), {left} not started" in stderr
     assert "rerun the same command to resume" in stderr
+
+
+def test_an_interrupted_jsonl_output_is_said_to_be_missing(tmp_path: Path) -> None:
+    from cleaner.batch.document import Outcome
+    from cleaner.batch.runner import Stats
+    from cleaner.cli._clean import Output, interrupted_message
+
+    stats = Stats(expected=5)
+    stats.add(Outcome("a", "a.txt", "ok"))
+    message = interrupted_message(stats, Output("file", "jsonl", tmp_path / "x.jsonl"), None)
+    assert "1 document finished (ok 1, empty 0, failed 0, skipped 0), 4 not started" in message
+    assert "x.jsonl was not written" in message and "resume" not in message

@@ -141,7 +141,9 @@ def check_outputs(out: Output, report: Path | None, readers: list[Reader]) -> No
         raise typer.BadParameter(f"{report} is also an input: choose another report path", param_hint="--report")
     if out.kind != "tree" or out.path is None:
         return
-    for first, second in output_clashes(readers):
+    clashes = output_clashes(readers)
+    if clashes:
+        first, second = clashes[0]
         raise typer.BadParameter(
             f"{first.path} and {second.path} would both be written to {out.path / first.rel}.*: "
             "give them in separate runs or to different -o folders",
@@ -205,6 +207,8 @@ def interrupted_message(stats: Stats, out: Output, report: Path | None) -> str:
         parts.append(f"report: {report}")
     if out.kind == "tree":
         parts.append("rerun the same command to resume")
+    elif out.kind == "file":  # published only by a finished run, so it is never mistaken for a whole one
+        parts.append(f"{out.path} was not written: rerun the command to write it")
     return "\n".join(parts)
 
 
