@@ -67,6 +67,8 @@ def test_an_output_path_that_is_an_input_is_refused(
     assert res.exit_code == 2 and "also an input" in plain(res.stderr) and dump.read_bytes() == before
     res = cli("clean", dump, page, "--report", page)
     assert res.exit_code == 2 and "also an input" in plain(res.stderr)
+    res = cli("clean", page, "-o", "all.jsonl", "--report", "all.jsonl")
+    assert res.exit_code == 2 and "cannot be the same file" in plain(res.stderr)
     bare = shutil.copy(seeds[0], tmp_path / "page")  # no extension: its output is page.txt
     shutil.copy(seeds[1], tmp_path / "page.txt")
     res = cli("clean", bare, tmp_path / "page.txt", "-o", ".")

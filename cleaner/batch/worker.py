@@ -46,23 +46,20 @@ class WorkerConfig:
 
 
 def load(path: Path, max_bytes: int | None) -> bytes:
-    """The bytes of a file, gunzipped when its name ends with ``.gz``.
+    """The bytes of a file, gunzipped when its name ends with ``.gz`` or it starts
+    with the gzip magic bytes (a gzipped page saved under another name).
 
     Reads at most ``max_bytes + 1`` bytes, so a huge file or a gzip bomb
     costs no more memory than the limit.
     """
     limit = -1 if max_bytes is None else max_bytes + 1
-    with gzip.open(path, "rb") if is_gzip(path) or _gzip_magic(path) else open(path, "rb") as fh:
-        data = fh.read(limit)
+    with open(path, "rb") as raw:
+        gzipped = is_gzip(path) or raw.read(2) == GZIP_MAGIC
+        raw.seek(0)
+        data = gzip.GzipFile(fileobj=raw, mode="rb").read(limit) if gzipped else raw.read(limit)
     if max_bytes is not None and len(data) > max_bytes:
         raise InputTooLarge(f"input is more than max_bytes={max_bytes} bytes")
     return data
-
-
-def _gzip_magic(path: Path) -> bool:
-    """A gzipped page saved without ``.gz`` (``--input-format auto`` finds such files)."""
-    with open(path, "rb") as fh:
-        return fh.read(2) == GZIP_MAGIC
 
 
 class Worker:

@@ -137,6 +137,8 @@ def check_outputs(out: Output, report: Path | None, readers: list[Reader]) -> No
     inputs = {_abs(r.path) for r in readers if r.path != "-" and not isinstance(r, ErrorReader)}
     if out.kind == "file" and out.path is not None and _abs(out.path) in inputs:
         raise typer.BadParameter(f"{out.path} is also an input: choose another output file", param_hint="-o")
+    if report is not None and out.kind == "file" and out.path is not None and _abs(report) == _abs(out.path):
+        raise typer.BadParameter("the report and the output cannot be the same file", param_hint="--report")
     if report is not None and _abs(report) in inputs:
         raise typer.BadParameter(f"{report} is also an input: choose another report path", param_hint="--report")
     if out.kind != "tree" or out.path is None:
