@@ -77,7 +77,7 @@ def test_only_pages_are_cleaned_and_the_rest_is_skipped_with_a_reason(cli: Cli, 
         "6": ("skipped", "content-type application/json"),
         "7": ("skipped", "HTTP 404"),
         "8": ("ok", None),
-        "9": ("skipped", "no Content-Type, binary content"),
+        "9": ("skipped", "binary content without Content-Type"),
         "10": ("skipped", "WARC revisit record"),
     }
     assert "8 WARC records skipped, not pages: " in res.stderr and "1 HTTP 404" in res.stderr

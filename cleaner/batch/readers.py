@@ -172,7 +172,7 @@ class WarcFilter:
         if self.content_types is None:
             return None
         if content_type is None:  # no header: look at the bytes
-            return None if _looks_like_text(head) else "no Content-Type, binary content"
+            return None if _looks_like_text(head) else "binary content without Content-Type"
         mime = content_type.split(";")[0].strip().lower()
         return None if mime in self.content_types else f"content-type {mime or '(empty)'}"
 
