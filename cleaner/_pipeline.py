@@ -135,6 +135,9 @@ class Cleaner:
             load_extractors()
         else:
             load_url_dates()
+        missing = [str(d) for d in rules_dirs if not Path(d).is_dir()]
+        if site_rules and missing:  # as --rules and CLEANER_RULES: a typo must not silently mean "no rules"
+            raise ValueError(f"rules_dirs: not a folder: {', '.join(missing)}")
         self.rulebook: RuleBook | None = RuleBook.load(rules_dirs) if site_rules else None
         if self.rulebook is not None and site:
             self.rulebook.require(site)  # an unknown forced site is a setup error, not a per-page one

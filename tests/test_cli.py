@@ -35,8 +35,8 @@ def test_tree_is_mirrored_with_sidecars_and_report(cli: Cli, seed_tree: Path, tm
     res = cli("clean", seed_tree, "-o", out, "-j", "1")
     assert res.exit_code == 0, res.output
     assert res.stdout == ""  # data went to files; stdout stays empty
-    page = out / "a" / "b" / "004_a47c7595b554120a.txt"
-    assert page.read_text().strip() and (out / "000_cc0ab38538eaacaa.txt").is_file()
+    page = out / "a" / "b" / "004_a47c7595b554120a.txt.txt"  # the name keeps the input's extension
+    assert page.read_text().strip() and (out / "000_cc0ab38538eaacaa.txt.txt").is_file()
     sidecar = json.loads(page.with_suffix(".json").read_text())
     assert sidecar["id"] == "a/b/004_a47c7595b554120a" and "text" not in sidecar
     assert sidecar["status"] == "ok" and sidecar["removed"]
@@ -50,17 +50,18 @@ def test_tree_is_mirrored_with_sidecars_and_report(cli: Cli, seed_tree: Path, tm
 def test_rerun_skips_done_outputs_and_overwrite_redoes_them(cli: Cli, seed_tree: Path, tmp_path: Path) -> None:
     out = tmp_path / "out"
     assert cli("clean", seed_tree, "-o", out, "-j", "1").exit_code == 0
-    done = out / "000_cc0ab38538eaacaa.txt"
+    done = out / "000_cc0ab38538eaacaa.txt.txt"
     done.write_text("SENTINEL")  # a complete output from an earlier run
-    missing = out / "a" / "b" / "003_d080a7a09b64997d.txt"
+    missing = out / "a" / "b" / "003_d080a7a09b64997d.txt.txt"
     missing.unlink()  # the run "crashed" before this one was published
-    leftover = out / "a" / "b" / ".003_d080a7a09b64997d.txt.x1.cleaner-tmp"
+    leftover = out / "a" / "b" / ".003_d080a7a09b64997d.txt.txt.x1.cleaner-tmp"
     leftover.write_text("half a pa")
     res = cli("clean", seed_tree, "-o", out, "-j", "1")
     assert res.exit_code == 0, res.output
-    statuses = {r["id"]: r["status"] for r in report(out / "_report.jsonl")}
-    assert statuses["a/b/003_d080a7a09b64997d"] == "ok"
-    assert sum(s == "skipped" for s in statuses.values()) == 4
+    rows = {r["id"]: r for r in report(out / "_report.jsonl")}
+    assert rows["a/b/003_d080a7a09b64997d"]["status"] == "ok" and not rows["a/b/003_d080a7a09b64997d"]["resumed"]
+    assert sum(r["resumed"] for r in rows.values()) == 4  # skipped this run, earlier status kept
+    assert {r["status"] for r in rows.values()} == {"ok"} and "4 skipped (already done)" in res.stderr
     assert done.read_text() == "SENTINEL" and missing.read_text().strip()
     assert not leftover.exists()
     assert cli("clean", seed_tree, "-o", out, "-j", "1", "--overwrite").exit_code == 0
@@ -81,7 +82,7 @@ def test_bad_files_are_reported_and_the_rest_is_done(cli: Cli, seed_tree: Path, 
     assert statuses["empty"][0] == "empty"
     assert statuses["gone"][0] == "error"
     assert sum(s == "ok" for s, _ in statuses.values()) == 5
-    assert (out / "a" / "b" / "002_cda58cf3099d18d8.txt").is_file() and not (out / "logo.txt").exists()
+    assert (out / "a" / "b" / "002_cda58cf3099d18d8.txt.txt").is_file() and not (out / "logo.html.txt").exists()
     assert "failed 3" in res.stderr and "binary: logo" in res.stderr
 
 
@@ -122,10 +123,10 @@ def test_several_texts_to_stdout_are_separated(cli: Cli, seeds: list[Path]) -> N
 
 def test_formats_md_and_json_in_a_tree(cli: Cli, seed_tree: Path, tmp_path: Path) -> None:
     assert cli("clean", seed_tree, "-o", tmp_path / "md", "--format", "md", "-j", "1").exit_code == 0
-    assert (tmp_path / "md" / "000_cc0ab38538eaacaa.md").read_text().strip()
-    assert (tmp_path / "md" / "000_cc0ab38538eaacaa.json").is_file()
+    assert (tmp_path / "md" / "000_cc0ab38538eaacaa.txt.md").read_text().strip()
+    assert (tmp_path / "md" / "000_cc0ab38538eaacaa.txt.json").is_file()
     assert cli("clean", seed_tree, "-o", tmp_path / "js", "--format", "json", "-j", "1").exit_code == 0
-    record = json.loads((tmp_path / "js" / "a" / "b" / "002_cda58cf3099d18d8.json").read_text())
+    record = json.loads((tmp_path / "js" / "a" / "b" / "002_cda58cf3099d18d8.txt.json").read_text())
     assert record["id"] == "a/b/002_cda58cf3099d18d8" and record["text"]
 
 
@@ -201,7 +202,7 @@ def test_an_input_file_is_never_overwritten(cli: Cli, seed_tree: Path) -> None:
     page = seed_tree / "000_cc0ab38538eaacaa.txt"
     before = page.read_bytes()
     res = cli("clean", page, "-o", seed_tree, "-j", "1", "--overwrite")
-    assert res.exit_code == 1 and "would overwrite the input" in res.stderr
+    assert res.exit_code == 0 and (seed_tree / "000_cc0ab38538eaacaa.txt.txt").is_file()  # the name keeps .txt
     assert page.read_bytes() == before
 
 
@@ -228,6 +229,7 @@ def test_site_rule_options_reach_the_cleaner(
     rules = tmp_path / "myrules"
     rules.mkdir()
     args = ["--no-site-rules", "--rules", rules, "--site", "news24", "--max-bytes", "12345", "--mode", "text"]
+    args += ["--max-page-text", "777"]
     assert cli("clean", seeds[0], *args).exit_code == 0
     assert seen[-1] == {
         "mode": "text",
@@ -236,6 +238,7 @@ def test_site_rule_options_reach_the_cleaner(
         "site": "news24",
         "max_bytes": 12345,
         "list_all_removed": False,
+        "max_page_text_chars": 777,
     }
     assert cli("clean", seeds[0], "--rules", tmp_path / "missing").exit_code == 2
 

@@ -103,7 +103,7 @@ def test_progress_bar_and_summary(tmp_path: Path) -> None:
     for outcome in (
         Outcome("a", "a.txt", "ok"),
         Outcome("b", "b.txt", "binary", "not text"),
-        Outcome("c", "c", "skipped"),
+        Outcome("c", "c", "skipped", reason="already done"),
     ):
         progress.advance(outcome)
         stats.add(outcome)
@@ -111,5 +111,8 @@ def test_progress_bar_and_summary(tmp_path: Path) -> None:
     assert "cleaning" in buffer.getvalue()
     stats.elapsed = 2.0
     lines = summary_lines(stats, tmp_path / "_report.jsonl")
-    assert lines[0] == "cleaner: 3 documents in 2.0 s (1.0 pages/s): ok 1, empty 0, skipped 1, failed 1 (binary 1)"
+    assert (
+        lines[0]
+        == "cleaner: 3 documents in 2.0 s (1.0 pages/s): ok 1, empty 0, failed 1 (binary 1); 1 skipped (already done)"
+    )
     assert lines[1] == "  binary: b (b.txt): not text" and lines[-1].endswith("_report.jsonl")

@@ -104,7 +104,7 @@ def test_record_picks_the_nth_jsonl_record(cli: Cli, seeds: list[Path], tmp_path
     write_jsonl(dump, seeds)
     first = cli("explain", dump)
     assert first.exit_code == 0 and first.stdout.startswith("doc1  (")  # default: the first record
-    res = cli("explain", dump, "--record", "3")
+    res = cli("explain", dump, "--record", "4")  # the line number: the name `clean` gives it
     assert res.exit_code == 0 and res.stdout.startswith(f"doc3  ({dump}:4)")
     expected = Cleaner().clean(seeds[2].read_bytes(), mode="text")
     assert len(headers(res.stdout)) == len(expected.blocks)
@@ -128,18 +128,21 @@ def build_warc(path: Path, bodies: list[bytes]) -> None:
 def test_record_picks_the_nth_warc_response(cli: Cli, seeds: list[Path], tmp_path: Path) -> None:
     warc = tmp_path / "crawl.warc.gz"
     build_warc(warc, [p.read_bytes() for p in seeds[:2]])
-    res = cli("explain", warc, "--record", "2", "--summary")
+    # records are numbered as `clean` names them: warcinfo 1, request 2, response 3, request 4, response 5
+    res = cli("explain", warc, "--record", "5", "--summary")
     assert res.exit_code == 0, res.output
-    assert f"({warc}#2)" in res.stdout.splitlines()[0]  # warcinfo and request records are not counted
-    res = cli("explain", warc, "-r", "3")
-    assert res.exit_code == 2 and "crawl.warc.gz has 2 records (counted from 1)" in res.stderr
+    assert f"({warc}#5)" in res.stdout.splitlines()[0]
+    res = cli("explain", warc, "-r", "2")
+    assert res.exit_code == 2 and "record 2 is not a page" in res.stderr
+    res = cli("explain", warc, "-r", "9")
+    assert res.exit_code == 2 and "no record 9" in res.stderr
 
 
 def test_record_errors(cli: Cli, seeds: list[Path], tmp_path: Path) -> None:
     dump = tmp_path / "dump.jsonl"
     write_jsonl(dump, seeds)
-    res = cli("explain", dump, "--record", "4")
-    assert res.exit_code == 2 and "has 3 records" in res.stderr
+    res = cli("explain", dump, "--record", "2")  # the blank line
+    assert res.exit_code == 2 and "no record 2" in res.stderr
     res = cli("explain", seeds[0], "--record", "1")
     assert res.exit_code == 2 and "needs a WARC or JSONL file, not a single page" in res.stderr
     res = cli("explain", dump, "--record", "0")

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import json
 import pickle
+from pathlib import Path
 
 import pytest
 
@@ -102,3 +104,19 @@ def test_parser_limit_explains_an_empty_result() -> None:
     result = Cleaner(mode="html", site_rules=False).clean(page)
     assert result.status == "empty" and result.truncated
     assert "HTML parser stopped early" in (result.error or "")
+
+
+def test_cli_max_page_text_cuts_and_the_summary_says_so(beyond_extract: str, tmp_path: Path) -> None:
+    from typer.testing import CliRunner
+
+    from cleaner.cli import app
+
+    page = tmp_path / "huge.html"
+    page.write_text(beyond_extract, encoding="utf-8")
+    res = CliRunner().invoke(app, ["clean", str(page), "--max-page-text", "5000", "--no-site-rules"])
+    assert res.exit_code == 0, res.output
+    record = json.loads(res.stdout)
+    assert record["truncated"] is True and record["status"] == "ok" and len(record["text"]) <= 5000
+    assert "1 truncated" in res.stderr
+    whole = CliRunner().invoke(app, ["clean", str(page), "--max-page-text", "0", "--no-site-rules"])
+    assert json.loads(whole.stdout)["truncated"] is False

@@ -186,3 +186,9 @@ def test_books_are_cached_until_a_file_changes(tmp_path: Path) -> None:
     path.write_text(path.read_text().replace("c.com", "d.com"))  # same size, new content
     second = RuleBook.load([tmp_path], env=False, bundled=False)
     assert second is not first and second.by_host("d.com") is not None
+
+
+def test_cleaner_with_a_missing_rules_dir_is_a_setup_error(tmp_path: Path) -> None:
+    with pytest.raises(ValueError, match="rules_dirs: not a folder"):
+        Cleaner(mode="text", rules_dirs=[tmp_path / "typo"])
+    Cleaner(mode="text", rules_dirs=[tmp_path / "typo"], site_rules=False)  # no rules wanted: nothing to check

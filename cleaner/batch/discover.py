@@ -7,25 +7,38 @@ import os
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from .._model import Mode
+from .document import describe
 from .readers import (
+    REPORT_NAME,
     TMP_SUFFIX,
+    ErrorReader,
     FileReader,
     InputError,
     JsonlFields,
     JsonlReader,
     Reader,
     StdinReader,
+    WarcFilter,
     WarcReader,
     kind_of,
+    peek_kind,
+    require_warcio,
     strip_ext,
 )
 
 
 @dataclass(frozen=True, slots=True)
 class InputOptions:
-    """How to read inputs: ``mode`` None means "by extension"."""
+    """How to read inputs.
+
+    ``mode`` None means "by extension". ``input_format`` None reads files by
+    extension and sniffs stdin; "auto" sniffs every input; "html", "text",
+    "jsonl", "warc" read every input as that. ``report_skipped`` yields the
+    WARC records that are not pages as skipped documents (for the report).
+    """
 
     mode: Mode | None = None
     glob: str | None = None
@@ -33,55 +46,103 @@ class InputOptions:
     fields: JsonlFields = field(default_factory=JsonlFields)
     max_bytes: int | None = None
     exclude: tuple[Path, ...] = ()  # paths never read from folders (this run's outputs)
+    input_format: str | None = None
+    warc_filter: WarcFilter = field(default_factory=WarcFilter)
+    report_skipped: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class _Input:
+    """One input found: ``path`` None is stdin; ``error`` an input that cannot be listed."""
+
+    path: str | None
+    rel: str  # path below its folder argument, extension kept: the output name
+    error: str | None = None
 
 
 def discover(inputs: Sequence[str], options: InputOptions) -> list[Reader]:
     """One reader per input file, in command-line order then sorted path order.
 
-    Raises InputError for a missing path. Ids (and output paths) are made
-    unique by appending ``~2``, ``~3``... when two inputs share a name.
+    Raises InputError for a missing path. Ids are made unique by appending
+    ``~2``, ``~3``... when two inputs share a name; output names (``rel``)
+    are not: they keep the extension, so they depend on the input alone.
     """
     readers: list[Reader] = []
     seen: set[str] = set()
     for arg in inputs:
-        for path, rel in _expand(arg, options):
-            readers.append(_reader(path, _unique(rel, seen), options))
+        for found in _expand(arg, options):
+            id = _unique(_id_of(found.rel), seen)
+            readers.append(_reader(found, id, options))
     return readers
 
 
-def _expand(arg: str, options: InputOptions) -> Iterator[tuple[str | None, str]]:
+def output_clashes(readers: Sequence[Reader]) -> list[tuple[Reader, Reader]]:
+    """Pairs of inputs whose outputs below ``-o DIR`` would be the same file."""
+    first: dict[str, Reader] = {}
+    clashes: list[tuple[Reader, Reader]] = []
+    for reader in readers:
+        other = first.setdefault(reader.rel, reader)
+        if other is not reader:
+            clashes.append((other, reader))
+    return clashes
+
+
+def _id_of(rel: str) -> str:
+    parent, _, name = rel.rpartition("/")
+    return f"{parent}/{strip_ext(name)}" if parent else strip_ext(name)
+
+
+def _expand(arg: str, options: InputOptions) -> Iterator[_Input]:
     if arg == "-":
-        yield None, "stdin"
+        yield _Input(None, "stdin")
         return
     path = Path(arg)
     if path.is_dir():
-        yield from ((str(p), rel) for p, rel in walk(path, options.glob, options.exclude))
+        yield from walk(path, options.glob, options.exclude)
     elif path.exists():
-        yield arg, strip_ext(path.name)
+        yield _Input(arg, path.name)
     else:
         raise InputError(f"no such file or folder: {arg}")
 
 
-def walk(root: Path, glob: str | None, exclude: Sequence[Path] = ()) -> Iterator[tuple[Path, str]]:
-    """Files below ``root`` in sorted order, with their id (path without extensions).
+def walk(root: Path, glob: str | None, exclude: Sequence[Path] = ()) -> Iterator[_Input]:
+    """Files below ``root`` in sorted order, with their path below ``root``.
 
     Without ``glob`` only files of a known kind are taken; with it, files
     whose name or relative path match the pattern. Hidden entries, temporary
-    files and ``exclude`` paths (the outputs of this run) are skipped.
+    files, run reports and ``exclude`` paths (the outputs of this run) are
+    skipped. A folder that cannot be listed is yielded with its error.
     """
     real_root = os.path.realpath(root)
     skip = {os.path.realpath(p) for p in exclude}
-    for dirpath, dirnames, filenames in os.walk(root):
+    errors: list[OSError] = []
+    for dirpath, dirnames, filenames in os.walk(root, onerror=errors.append):
+        yield from _unlisted(root, errors)
         real_dir = os.path.join(real_root, os.path.relpath(dirpath, root))
         dirnames[:] = sorted(d for d in dirnames if not d.startswith(".") and _norm(real_dir, d) not in skip)
         for name in sorted(filenames):
             full = Path(dirpath, name)
             rel = full.relative_to(root).as_posix()
-            if name.startswith(".") or name.endswith(TMP_SUFFIX) or not _wanted(name, rel, glob):
+            if _ours(name) or not _wanted(name, rel, glob):
                 continue
             if skip and _norm(real_dir, name) in skip:
                 continue
-            yield full, str(Path(rel).parent / strip_ext(name))
+            yield _Input(str(full), rel)
+    yield from _unlisted(root, errors)
+
+
+def _unlisted(root: Path, errors: list[OSError]) -> Iterator[_Input]:
+    """The folders os.walk could not list (it reports them through ``onerror``)."""
+    while errors:
+        exc = errors.pop(0)
+        folder = str(exc.filename or root)
+        rel = Path(folder).relative_to(root).as_posix() if Path(folder) != root else root.name
+        yield _Input(folder, rel, f"cannot read folder: {describe(exc)}")
+
+
+def _ours(name: str) -> bool:
+    """Hidden files, cleaner's temporary files and run reports: never inputs."""
+    return name.startswith(".") or name.endswith(TMP_SUFFIX) or name == REPORT_NAME
 
 
 def _norm(folder: str, name: str) -> str:
@@ -103,13 +164,49 @@ def _unique(rel: str, seen: set[str]) -> str:
     return candidate
 
 
-def _reader(path: str | None, rel: str, options: InputOptions) -> Reader:
+def _reader(found: _Input, id: str, options: InputOptions) -> Reader:
+    path, rel = found.path, found.rel
+    if found.error is not None:
+        return ErrorReader(path or "-", id, rel, found.error)
     if path is None:
-        return StdinReader(mode=options.mode, url=options.url)
-    kind = kind_of(path)
+        stdin = StdinReader(**_stream_options(options))
+        if stdin.kind == "warc":
+            require_warcio()
+        return stdin
+    kind = _kind(path, options.input_format)
     if kind == "warc":
-        return WarcReader(path, rel, rel, mode=options.mode, max_bytes=options.max_bytes)
+        require_warcio()
+        return WarcReader(
+            path, id, rel, mode=options.mode, max_bytes=options.max_bytes,
+            warc_filter=options.warc_filter, report_skipped=options.report_skipped,
+        )  # fmt: skip
     if kind == "jsonl":
-        return JsonlReader(path, rel, rel, mode=options.mode, max_bytes=options.max_bytes, fields=options.fields)
+        return JsonlReader(path, id, rel, mode=options.mode, max_bytes=options.max_bytes, fields=options.fields)
     mode: Mode | None = options.mode or ("html" if kind == "html" else "text" if kind == "text" else None)
-    return FileReader(path, rel, rel, mode=mode, url=options.url)
+    return FileReader(path, id, rel, mode=mode, url=options.url)
+
+
+def _kind(path: str, input_format: str | None) -> str | None:
+    """ "html", "text", "warc", "jsonl" or None (a page, sniffed by the core)."""
+    if input_format is None:
+        return kind_of(path)
+    if input_format == "auto":
+        sniffed = peek_kind(path)
+        return None if sniffed == "page" else sniffed
+    return input_format
+
+
+def _stream_options(options: InputOptions) -> dict[str, Any]:
+    """StdinReader's keywords: a forced kind ("page" for html/text), else sniffed."""
+    fmt = options.input_format
+    kind = None if fmt in (None, "auto") else "page" if fmt in ("html", "text") else fmt
+    mode: Mode | None = options.mode or ("html" if fmt == "html" else "text" if fmt == "text" else None)
+    return {
+        "kind": kind,
+        "mode": mode,
+        "url": options.url,
+        "max_bytes": options.max_bytes,
+        "fields": options.fields,
+        "warc_filter": options.warc_filter,
+        "report_skipped": options.report_skipped,
+    }

@@ -7,15 +7,19 @@ from pathlib import Path
 from typing import Any
 
 from .._model import STATUS_BINARY, STATUS_EMPTY, STATUS_OK, STATUS_TOO_LARGE, Mode
-from .._pipeline import DEFAULT_MAX_BYTES, Cleaner
+from .._pipeline import DEFAULT_MAX_BYTES, DEFAULT_MAX_PAGE_TEXT_CHARS, Cleaner
 
 # Outcome statuses on top of Result.status ("ok", "empty", "binary", "too_large").
 STATUS_SKIPPED = "skipped"  # output already present (resume); not cleaned again
 STATUS_TIMEOUT = "timeout"  # cleaning took longer than the per-document timeout
 STATUS_ERROR = "error"  # unreadable input, bad gzip, broken record, crash
+STATUS_INVALID = "invalid"  # Result status for input of the wrong type
 
+# Anything not good is failed, so a status added to the core later fails by default.
 GOOD_STATUSES = frozenset({STATUS_OK, STATUS_EMPTY, STATUS_SKIPPED})
-FAILED_STATUSES = frozenset({STATUS_BINARY, STATUS_TOO_LARGE, STATUS_TIMEOUT, STATUS_ERROR})
+FAILED_STATUSES = frozenset({STATUS_BINARY, STATUS_TOO_LARGE, STATUS_TIMEOUT, STATUS_ERROR, STATUS_INVALID})
+
+ALREADY_DONE = "already done"  # the skip reason of a resumed document
 
 
 @dataclass(frozen=True, slots=True)
@@ -28,6 +32,7 @@ class CleanerConfig:
     site: str | None = None
     max_bytes: int | None = DEFAULT_MAX_BYTES
     list_all_removed: bool = False
+    max_page_text_chars: int | None = DEFAULT_MAX_PAGE_TEXT_CHARS
 
     def build(self) -> Cleaner:
         return Cleaner(
@@ -37,6 +42,7 @@ class CleanerConfig:
             site=self.site,
             max_bytes=self.max_bytes,
             list_all_removed=self.list_all_removed,
+            max_page_text_chars=self.max_page_text_chars,
         )
 
 
@@ -49,6 +55,9 @@ class Document:
     ``rel`` is the output path below ``-o DIR``, without extension.
     ``error`` marks a document that could not even be read (broken record,
     oversized record); ``fail_status`` is then the status it is reported with.
+    ``skip`` marks a record that is not a page (a WARC image or 404), with the
+    reason. ``extra`` holds an input record's fields that pass through to the
+    output record (JSONL inputs).
     """
 
     id: str
@@ -61,6 +70,8 @@ class Document:
     mode: Mode | None = None
     error: str | None = None
     fail_status: str = STATUS_ERROR
+    skip: str | None = None
+    extra: dict[str, Any] | None = None
 
 
 @dataclass(slots=True)
@@ -69,6 +80,8 @@ class Outcome:
 
     ``payload`` is the rendered output a stream writer prints in the parent
     process (None when the worker already stored it, or nothing to print).
+    ``reason`` says why a skipped document was skipped; ``seconds`` is the
+    time spent loading and cleaning it, ``words`` the words of its text.
     """
 
     id: str
@@ -76,13 +89,33 @@ class Outcome:
     status: str
     error: str | None = None
     payload: str | None = None
+    reason: str | None = None
+    mode: str | None = None
+    words: int = 0
+    seconds: float = 0.0
+    truncated: bool = False
 
     @property
     def failed(self) -> bool:
         return self.status not in GOOD_STATUSES
 
+    @property
+    def resumed(self) -> bool:
+        """Skipped because its output was already there (not cleaned in this run)."""
+        return self.status == STATUS_SKIPPED and self.reason == ALREADY_DONE
+
     def report_line(self) -> dict[str, Any]:
-        return {"id": self.id, "path": self.path, "status": self.status, "error": self.error}
+        return {
+            "id": self.id,
+            "path": self.path,
+            "status": self.status,
+            "error": self.error,
+            "reason": self.reason,
+            "mode": self.mode,
+            "words": self.words,
+            "seconds": round(self.seconds, 4),
+            "truncated": self.truncated,
+        }
 
 
 def describe(exc: BaseException) -> str:

@@ -24,7 +24,40 @@ def record(doc: Document, result: Result | None, *, status: str, error: str | No
         result = Result(text="", metadata=Metadata(url=doc.url), blocks=[], mode=doc.mode or "auto")
     rec: dict[str, Any] = {"id": doc.id, "path": doc.path, **result.to_dict()}
     rec.update(status=status, error=error)
+    if doc.extra:
+        pass_through(rec, doc.extra)
     return rec
+
+
+INPUT_KEY = "input"  # where input fields that cannot go to the top level are kept
+
+
+def pass_through(rec: dict[str, Any], extra: dict[str, Any]) -> None:
+    """Keep an input record's other fields in ``rec``, as datatrove does; nothing is dropped.
+
+    A field whose name is free in ``rec`` goes to the top level unchanged. A
+    field whose name is taken (``status``, ``mode``...) goes under
+    ``rec["input"]``. The input's own ``metadata`` object fills the keys of
+    ``rec["metadata"]`` that cleaner left empty, and is kept whole under
+    ``rec["input"]["metadata"]``.
+    """
+    kept: dict[str, Any] = {}
+    for key, value in extra.items():
+        if key == "metadata" and isinstance(value, dict):
+            _fill_missing(rec["metadata"], value)
+            kept[key] = value
+        elif key in rec or key == INPUT_KEY:
+            kept[key] = value
+        else:
+            rec[key] = value
+    if kept:
+        rec[INPUT_KEY] = kept
+
+
+def _fill_missing(meta: dict[str, Any], given: dict[str, Any]) -> None:
+    for key, value in given.items():
+        if meta.get(key) in (None, "", [], {}):
+            meta[key] = value
 
 
 def to_jsonl(rec: dict[str, Any]) -> str:

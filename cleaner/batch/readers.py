@@ -3,16 +3,20 @@
 A reader stands for one input file (or stdin) and yields its documents: one
 for an HTML or text page, one per record for WARC and JSONL. Readers never
 raise on bad content; a broken record becomes a Document with ``error`` set,
-so the runner reports it and goes on.
+so the runner reports it and goes on. A WARC record that is not a page (an
+image, a 404, a request record) becomes a Document with ``skip`` set.
 """
 
 from __future__ import annotations
 
 import gzip
+import io
 import json
 import os
 import sys
-from collections.abc import Iterator
+import zlib
+from collections.abc import Callable, Iterator
+from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any
@@ -23,7 +27,17 @@ from .document import Document, describe
 HTML_EXTS = frozenset({".html", ".htm", ".xhtml"})
 TEXT_EXTS = frozenset({".txt"})
 GZIP_EXTS = frozenset({".gz", ".gzip"})
+GZIP_MAGIC = b"\x1f\x8b"
 TMP_SUFFIX = ".cleaner-tmp"  # temporary files of atomic writes end with this
+REPORT_NAME = "_report.jsonl"  # the run report's default name in -o DIR; never read as an input
+# One place for the hint: the extra's name is the packaging's business, not the readers'.
+WARC_INSTALL_HINT = "pip install 'cleaner-web[warc]'"
+INPUT_FORMATS = ("auto", "html", "text", "jsonl", "warc")
+SNIFF_BYTES = 64 * 1024  # enough to see a WARC header or the first JSONL line of most dumps
+
+
+# What reading a broken gzip stream raises, besides OSError (BadGzipFile): a cut-off stream, bad data.
+READ_ERRORS: tuple[type[Exception], ...] = (OSError, EOFError, zlib.error)
 
 
 class InputError(ValueError):
@@ -61,6 +75,74 @@ def is_gzip(path: str | Path) -> bool:
     return os.path.splitext(str(path))[1].lower() in GZIP_EXTS
 
 
+def require_warcio() -> None:
+    """Raise InputError with the install hint when warcio is not installed."""
+    try:
+        import warcio  # noqa: F401
+    except ModuleNotFoundError:
+        raise InputError(f"reading WARC files needs warcio: {WARC_INSTALL_HINT}") from None
+
+
+# -- sniffing ------------------------------------------------------------------
+
+
+class _Replay(io.RawIOBase):
+    """A stream that gives back ``head`` (already read for sniffing), then the rest of ``rest``."""
+
+    def __init__(self, head: bytes, rest: IO[bytes]) -> None:
+        self._head, self._rest = memoryview(head), rest
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: Any) -> int:
+        if self._head:
+            n = min(len(buffer), len(self._head))
+            buffer[:n] = self._head[:n]
+            self._head = self._head[n:]
+            return n
+        data = self._rest.read(len(buffer))
+        buffer[: len(data)] = data
+        return len(data)
+
+
+def _peek(stream: IO[bytes]) -> tuple[bytes, IO[bytes]]:
+    head = stream.read(SNIFF_BYTES)
+    return head, io.BufferedReader(_Replay(head, stream))
+
+
+def sniff_kind(head: bytes) -> str:
+    """ "warc", "jsonl" or "page" from the first bytes of a (gunzipped) input."""
+    if head.startswith(b"WARC/"):
+        return "warc"
+    stripped = head.lstrip()
+    if stripped.startswith(b"{"):
+        first, newline, _ = stripped.partition(b"\n")
+        try:
+            if isinstance(json.loads(first), dict):
+                return "jsonl"
+        except ValueError:
+            # A first line longer than the sniffed bytes (a big HTML field) cannot be parsed yet.
+            if not newline and stripped.startswith(b'{"'):
+                return "jsonl"
+    return "page"
+
+
+def open_sniffed(stream: IO[bytes]) -> tuple[str, IO[bytes]]:
+    """The kind of ``stream`` and a stream of its (gunzipped) bytes from the start.
+
+    Gzip is undone on the fly (a multi-member gzip WARC reads as one plain
+    WARC), so memory stays bounded whatever the input's size.
+    """
+    head, stream = _peek(stream)
+    if head.startswith(GZIP_MAGIC):
+        head, stream = _peek(gzip.GzipFile(fileobj=stream, mode="rb"))  # type: ignore[arg-type]
+    return sniff_kind(head), stream
+
+
+# -- readers -------------------------------------------------------------------
+
+
 @dataclass(frozen=True, slots=True)
 class JsonlFields:
     """Field names read from JSONL records."""
@@ -69,6 +151,46 @@ class JsonlFields:
     html: str = "html"
     url: str = "url"
     id: str = "id"
+
+
+DEFAULT_WARC_TYPES = frozenset({"text/html", "application/xhtml+xml", "text/plain"})
+
+
+@dataclass(frozen=True, slots=True)
+class WarcFilter:
+    """Which WARC records are pages: ``content_types`` None takes every type;
+    ``all_statuses`` also takes non-2xx HTTP responses."""
+
+    content_types: frozenset[str] | None = DEFAULT_WARC_TYPES
+    all_statuses: bool = False
+
+    def reason(self, record: Any, content_type: str | None, head: bytes) -> str | None:
+        """Why ``record`` is skipped (None: it is a page to clean)."""
+        status = _http_status(record)
+        if status is not None and not self.all_statuses and not 200 <= status < 300:
+            return f"HTTP {status}"
+        if self.content_types is None:
+            return None
+        if content_type is None:  # no header: look at the bytes
+            return None if _looks_like_text(head) else "binary content without Content-Type"
+        mime = content_type.split(";")[0].strip().lower()
+        return None if mime in self.content_types else f"content-type {mime or '(empty)'}"
+
+
+def _http_status(record: Any) -> int | None:
+    if record.rec_type != "response" or record.http_headers is None:
+        return None
+    try:
+        return int(record.http_headers.get_statuscode())
+    except (TypeError, ValueError):
+        return None
+
+
+_BINARY_MAGIC = (b"\x89PNG", b"\xff\xd8\xff", b"GIF8", b"%PDF", b"PK\x03\x04", GZIP_MAGIC, b"RIFF", b"\x00\x00\x01\x00")
+
+
+def _looks_like_text(head: bytes) -> bool:
+    return not head.startswith(_BINARY_MAGIC) and b"\x00" not in head[:1024]
 
 
 class Reader:
@@ -92,6 +214,20 @@ class Reader:
         return Document(id=id, path=self.path, rel=rel, error=error, fail_status=status)
 
 
+class ErrorReader(Reader):
+    """An input that could not be opened at all (a locked folder): one failed document."""
+
+    __slots__ = ("error",)
+    count = 1
+
+    def __init__(self, path: str, id: str, rel: str, error: str) -> None:
+        super().__init__(path, id, rel)
+        self.error = error
+
+    def read(self) -> Iterator[Document]:
+        yield self.failed(self.id, self.rel, self.error)
+
+
 class FileReader(Reader):
     """One HTML or text page (possibly gzipped); the worker loads the bytes."""
 
@@ -106,34 +242,22 @@ class FileReader(Reader):
         yield Document(self.id, self.path, self.rel, source=Path(self.path), url=self.url, mode=self.mode)
 
 
-class StdinReader(Reader):
-    """The whole of standard input as one document."""
-
-    __slots__ = ("mode", "stream", "url")
-    count = 1
-
-    def __init__(self, *, mode: Mode | None, url: str | None = None, stream: IO[bytes] | None = None) -> None:
-        super().__init__("-", "stdin", "stdin")
-        self.mode, self.url, self.stream = mode, url, stream
-
-    def read(self) -> Iterator[Document]:
-        stream = self.stream or sys.stdin.buffer
-        try:
-            data = stream.read()
-        except OSError as exc:
-            yield self.failed(self.id, self.rel, f"cannot read stdin: {exc}")
-            return
-        yield Document(self.id, self.path, self.rel, data=data, url=self.url, mode=self.mode)
+Opener = Callable[[], AbstractContextManager[IO[bytes]]]
 
 
 class ContainerReader(Reader):
-    """A file holding many documents (WARC, JSONL); ``max_bytes`` caps one record."""
+    """A file holding many documents (WARC, JSONL); ``max_bytes`` caps one record.
 
-    __slots__ = ("max_bytes", "mode")
+    ``opener`` gives the bytes when they do not come from ``path`` (stdin).
+    """
 
-    def __init__(self, path: str, id: str, rel: str, *, mode: Mode | None, max_bytes: int | None) -> None:
+    __slots__ = ("max_bytes", "mode", "opener")
+
+    def __init__(
+        self, path: str, id: str, rel: str, *, mode: Mode | None, max_bytes: int | None, opener: Opener | None = None
+    ) -> None:
         super().__init__(path, id, rel)
-        self.mode, self.max_bytes = mode, max_bytes
+        self.mode, self.max_bytes, self.opener = mode, max_bytes, opener
 
     def read(self) -> Iterator[Document]:
         n = 0
@@ -143,6 +267,9 @@ class ContainerReader(Reader):
         except Exception as exc:  # a truncated or corrupt container: report it, stop this file
             yield self.failed(f"{self.id}/{n + 1}", f"{self.rel}/{n + 1}", f"cannot read {self.path}: {describe(exc)}")
 
+    def open(self) -> AbstractContextManager[IO[bytes]]:
+        return self.opener() if self.opener is not None else open(self.path, "rb")
+
     def records(self) -> Iterator[Document]:
         raise NotImplementedError
 
@@ -150,20 +277,42 @@ class ContainerReader(Reader):
         return self.max_bytes is not None and len(data) > self.max_bytes
 
 
+# Input fields that become the record's own (text, id, url) are not passed through.
+PASSTHROUGH_KEY = "input"  # record key for input fields that collide with the record's own
+
+
 class JsonlReader(ContainerReader):
-    """One document per JSON line, with html or text, url and id fields."""
+    """One document per JSON line, with html or text, url and id fields.
+
+    The line's other fields go with the document (``Document.extra``) and
+    come out in its record, see :func:`~.formats.record`.
+    """
 
     __slots__ = ("fields",)
 
     def __init__(
-        self, path: str, id: str, rel: str, *, mode: Mode | None, max_bytes: int | None, fields: JsonlFields
+        self,
+        path: str,
+        id: str,
+        rel: str,
+        *,
+        mode: Mode | None,
+        max_bytes: int | None,
+        fields: JsonlFields,
+        opener: Opener | None = None,
     ) -> None:
-        super().__init__(path, id, rel, mode=mode, max_bytes=max_bytes)
+        super().__init__(path, id, rel, mode=mode, max_bytes=max_bytes, opener=opener)
         self.fields = fields
 
+    def open(self) -> AbstractContextManager[IO[bytes]]:
+        if self.opener is not None:
+            return self.opener()
+        if is_gzip(self.path) or _has_gzip_magic(self.path):
+            return gzip.GzipFile(self.path, "rb")  # type: ignore[return-value]  # a binary file object
+        return open(self.path, "rb")
+
     def records(self) -> Iterator[Document]:
-        opener = gzip.open if is_gzip(self.path) else open
-        with opener(self.path, "rb") as fh:
+        with self.open() as fh:
             for lineno, line in enumerate(fh, start=1):
                 if line.strip():
                     yield self.parse(line, lineno)
@@ -185,7 +334,9 @@ class JsonlReader(ContainerReader):
             return self.failed(id, rel, f"line {lineno}: above max_bytes={self.max_bytes}", STATUS_TOO_LARGE)
         url = record.get(self.fields.url)
         doc_path = f"{self.path}:{lineno}"
-        return Document(id, doc_path, rel, data=data, url=url if isinstance(url, str) else None, mode=mode)
+        doc = Document(id, doc_path, rel, data=data, url=url if isinstance(url, str) else None, mode=mode)
+        doc.extra = self.extra(record) or None
+        return doc
 
     def content(self, record: dict[str, Any]) -> tuple[str | None, Mode | None]:
         html, text = record.get(self.fields.html), record.get(self.fields.text)
@@ -195,39 +346,169 @@ class JsonlReader(ContainerReader):
             return text, self.mode or "text"
         return None, None
 
+    def extra(self, record: dict[str, Any]) -> dict[str, Any]:
+        """The fields cleaner does not consume: the one read as content, the id and the url.
+
+        A text field left unread (the line had html too) is kept: nothing is lost.
+        """
+        consumed = {self.fields.id, self.fields.url}
+        consumed.add(self.fields.html if isinstance(record.get(self.fields.html), str) else self.fields.text)
+        return {k: v for k, v in record.items() if k not in consumed}
+
+
+def _has_gzip_magic(path: str) -> bool:
+    with open(path, "rb") as fh:
+        return fh.read(2) == GZIP_MAGIC
+
 
 class WarcReader(ContainerReader):
-    """Response, resource and conversion records of a WARC file (gzipped or not)."""
+    """Pages from a WARC file (gzipped or not): response, resource and conversion records.
 
-    __slots__ = ()
+    Records are numbered by their position in the file, counting every
+    record, so an output name does not depend on the filter. Records that
+    are not pages (other record types, non-HTML content, non-2xx responses;
+    see :class:`WarcFilter`) are yielded as skipped documents when
+    ``report_skipped``, else passed over.
+    """
+
+    __slots__ = ("report_skipped", "warc_filter")
 
     RECORD_TYPES = ("response", "resource", "conversion")
 
+    def __init__(
+        self,
+        path: str,
+        id: str,
+        rel: str,
+        *,
+        mode: Mode | None,
+        max_bytes: int | None,
+        warc_filter: WarcFilter | None = None,
+        report_skipped: bool = False,
+        opener: Opener | None = None,
+    ) -> None:
+        super().__init__(path, id, rel, mode=mode, max_bytes=max_bytes, opener=opener)
+        self.warc_filter = warc_filter or WarcFilter()
+        self.report_skipped = report_skipped
+
     def records(self) -> Iterator[Document]:
+        require_warcio()
         from warcio.archiveiterator import ArchiveIterator  # lazy: only WARC inputs need warcio
 
-        with open(self.path, "rb") as fh:
-            n = 0
-            for record in ArchiveIterator(fh):
-                if record.rec_type not in self.RECORD_TYPES:
-                    continue
-                if record.rec_type == "response" and record.http_headers is None:
-                    continue  # dns: and other non-HTTP responses
-                n += 1
-                yield self.document(record, n)
+        with self.open() as fh:
+            for n, record in enumerate(ArchiveIterator(fh), start=1):
+                doc = self.document(record, n)
+                if doc.skip is None or self.report_skipped:
+                    yield doc
 
     def document(self, record: Any, n: int) -> Document:
-        headers = record.http_headers if record.rec_type == "response" else record.rec_headers
-        content_type = headers.get_header("Content-Type") or ""
         uri = record.rec_headers.get_header("WARC-Target-URI")
         record_id = (record.rec_headers.get_header("WARC-Record-ID") or "").strip("<>")
-        id, rel = record_id or uri or f"{self.id}/{n}", f"{self.rel}/{n}"
+        id, rel, path = record_id or uri or f"{self.id}/{n}", f"{self.rel}/{n}", f"{self.path}#{n}"
+        if record.rec_type not in self.RECORD_TYPES:
+            return Document(id, path, rel, url=uri, skip=f"WARC {record.rec_type} record")
+        if record.rec_type == "response" and record.http_headers is None:
+            return Document(id, path, rel, url=uri, skip="not an HTTP response")  # dns: and the like
+        headers = record.http_headers if record.rec_type == "response" else record.rec_headers
+        content_type = headers.get_header("Content-Type")
         limit = None if self.max_bytes is None else self.max_bytes + 1
         data = record.content_stream().read(limit) if limit is not None else record.content_stream().read()
+        skip = self.warc_filter.reason(record, content_type, data[:1024])
+        if skip is not None:
+            return Document(id, path, rel, url=uri, skip=skip)
         if self.oversized(data):
-            return self.failed(id, rel, f"record above max_bytes={self.max_bytes}", STATUS_TOO_LARGE)
-        mode, charset = self.mode or mime_mode(content_type), content_charset(content_type)
-        return Document(id, f"{self.path}#{n}", rel, data=data, url=uri, charset=charset, mode=mode)
+            return Document(
+                id, path, rel, error=f"record above max_bytes={self.max_bytes}", fail_status=STATUS_TOO_LARGE
+            )
+        mode, charset = self.mode or mime_mode(content_type or ""), content_charset(content_type or "")
+        return Document(id, path, rel, data=data, url=uri, charset=charset, mode=mode)
+
+
+class StdinReader(Reader):
+    """Standard input: a page, JSONL or WARC, gzipped or not.
+
+    The kind is sniffed when the reader is made (so that the output knows
+    one page from many before the run) unless ``kind`` forces it ("page",
+    "jsonl", "warc"). The sniffed bytes are replayed: stdin is read once,
+    as a stream, never whole (a page at most ``max_bytes + 1`` bytes).
+    """
+
+    __slots__ = ("fields", "kind", "max_bytes", "mode", "report_skipped", "stream", "url", "warc_filter")
+
+    def __init__(
+        self,
+        *,
+        kind: str | None = None,
+        mode: Mode | None = None,
+        url: str | None = None,
+        max_bytes: int | None = None,
+        fields: JsonlFields | None = None,
+        warc_filter: WarcFilter | None = None,
+        report_skipped: bool = False,
+        stream: IO[bytes] | None = None,
+    ) -> None:
+        super().__init__("-", "stdin", "stdin")
+        self.mode, self.url, self.max_bytes = mode, url, max_bytes
+        self.fields, self.warc_filter, self.report_skipped = fields or JsonlFields(), warc_filter, report_skipped
+        try:
+            sniffed, self.stream = open_sniffed(stream or sys.stdin.buffer)
+        except READ_ERRORS as exc:  # unreadable stdin, bad gzip header: reported when read
+            sniffed, self.stream = "page", io.BufferedReader(_Failing(exc))
+        self.kind = kind or sniffed
+
+    @property
+    def count(self) -> int | None:  # type: ignore[override]
+        return 1 if self.kind == "page" else None
+
+    def read(self) -> Iterator[Document]:
+        try:
+            yield from self._read(self.stream)
+        except READ_ERRORS as exc:  # unreadable stdin, bad gzip
+            yield self.failed(self.id, self.rel, f"cannot read stdin: {describe(exc)}")
+
+    def _read(self, stream: IO[bytes]) -> Iterator[Document]:
+        opener: Opener = lambda: nullcontext(stream)  # noqa: E731 - the stream is already open
+        if self.kind == "warc":
+            yield from WarcReader(
+                self.path, self.id, self.rel, mode=self.mode, max_bytes=self.max_bytes,
+                warc_filter=self.warc_filter, report_skipped=self.report_skipped, opener=opener,
+            ).read()  # fmt: skip
+        elif self.kind == "jsonl":
+            yield from JsonlReader(
+                self.path, self.id, self.rel, mode=self.mode, max_bytes=self.max_bytes,
+                fields=self.fields, opener=opener,
+            ).read()  # fmt: skip
+        else:
+            yield self.page(stream)
+
+    def page(self, stream: IO[bytes]) -> Document:
+        data = stream.read(-1 if self.max_bytes is None else self.max_bytes + 1)
+        if self.max_bytes is not None and len(data) > self.max_bytes:
+            error = f"input is more than max_bytes={self.max_bytes} bytes"
+            return self.failed(self.id, self.rel, error, STATUS_TOO_LARGE)
+        return Document(self.id, self.path, self.rel, data=data, url=self.url, mode=self.mode)
+
+
+class _Failing(io.RawIOBase):
+    """A stream whose first read raises the error met while sniffing it."""
+
+    def __init__(self, exc: Exception) -> None:
+        self.exc = exc
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: Any) -> int:
+        raise self.exc
+
+
+def peek_kind(path: str) -> str:
+    """The sniffed kind of a file ("page", "jsonl", "warc"); "page" when unreadable (the worker reports it)."""
+    try:
+        with open(path, "rb") as raw:
+            return open_sniffed(raw)[0]
+    except READ_ERRORS:
+        return "page"
 
 
 def mime_mode(content_type: str) -> Mode | None:

@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 
 from .._model import STATUS_EMPTY, STATUS_OK
 from .._pipeline import Cleaner
-from .document import STATUS_ERROR, STATUS_SKIPPED, STATUS_TIMEOUT, CleanerConfig, Document, Outcome
+from .document import ALREADY_DONE, STATUS_ERROR, STATUS_SKIPPED, STATUS_TIMEOUT, CleanerConfig, Document, Outcome
 from .readers import Reader
 from .worker import Worker, WorkerConfig, init_worker, process_chunk
 from .writers import ReportWriter, Writer
@@ -43,12 +43,27 @@ class ProgressHook:
 
 @dataclass(slots=True)
 class Stats:
+    """Counts of a run. ``resumed`` and ``filtered`` split the ``skipped`` count:
+    outputs already there, and WARC records that are not pages."""
+
     counts: Counter[str] = field(default_factory=Counter)
     failures: list[Outcome] = field(default_factory=list)
     elapsed: float = 0.0
+    resumed: int = 0
+    filtered: int = 0
+    filter_reasons: Counter[str] = field(default_factory=Counter)  # few distinct: record types, MIME types, codes
+    truncated: int = 0
+    expected: int | None = None  # documents known in advance, if any
 
     def add(self, outcome: Outcome) -> None:
         self.counts[outcome.status] += 1
+        if outcome.status == STATUS_SKIPPED:
+            if outcome.resumed:
+                self.resumed += 1
+            else:
+                self.filtered += 1
+                self.filter_reasons[outcome.reason or "?"] += 1
+        self.truncated += outcome.truncated
         if outcome.failed and len(self.failures) < MAX_FAILURES_KEPT:
             self.failures.append(outcome)
 
@@ -65,8 +80,16 @@ class Stats:
         return self.total - self.counts[STATUS_SKIPPED]
 
     @property
-    def rate(self) -> float:
-        return self.processed / self.elapsed if self.elapsed > 0 else 0.0
+    def rate(self) -> float | None:
+        """Documents cleaned per second; None when none was cleaned (all skipped)."""
+        if not self.processed or self.elapsed <= 0:
+            return None
+        return self.processed / self.elapsed
+
+    @property
+    def remaining(self) -> int | None:
+        """Documents not reached (after an interruption), when the total was known."""
+        return None if self.expected is None else max(0, self.expected - self.total)
 
 
 @dataclass(frozen=True, slots=True)
@@ -115,11 +138,20 @@ class Runner:
         self._cleaner = cleaner  # reused by the single-process path
         self._local: Worker | None = None
         self._pool: ProcessPoolExecutor | None = None
+        self._pending: deque[_Chunk] = deque()  # chunks in flight, oldest first
+        self._ready: deque[Outcome] = deque()  # outcomes collected but not handed out yet
+        self.stats = Stats()  # the last run's counts, also after an interruption
 
     def run(self, readers: Sequence[Reader]) -> Stats:
-        """Clean every document of ``readers``; never raises for a bad document."""
-        stats, started, ok = Stats(), time.perf_counter(), False
+        """Clean every document of ``readers``; never raises for a bad document.
+
+        On KeyboardInterrupt the documents already finished (also those whose
+        chunk was still running: their outputs are written) are reported,
+        then the interrupt goes on; :attr:`stats` holds the counts so far.
+        """
         total = _known_total(readers)
+        stats, started, ok = Stats(expected=total), time.perf_counter(), False
+        self.stats = stats
         self._start(total)  # before opening outputs: forked workers inherit no buffered data
         try:
             self.writer.open()
@@ -127,12 +159,13 @@ class Runner:
                 self.report.open()
             self.progress.start(total)
             for outcome in self._outcomes(_documents(readers), self._chunk_size(total)):
-                stats.add(outcome)
-                self.writer.emit(outcome)
-                if self.report is not None:
-                    self.report.add(outcome)
-                self.progress.advance(outcome)
+                self._finish(outcome, stats)
             ok = True
+        except KeyboardInterrupt:
+            self._stop()  # waits for the running chunks: their outputs exist, so they are reported
+            for outcome in self._drain():
+                self._finish(outcome, stats)
+            raise
         finally:
             stats.elapsed = time.perf_counter() - started
             self.progress.stop()
@@ -143,6 +176,22 @@ class Runner:
                 if self.report is not None:
                     self.report.close()
         return stats
+
+    def _finish(self, outcome: Outcome, stats: Stats) -> None:
+        stats.add(outcome)
+        self.writer.emit(outcome)
+        if self.report is not None:
+            self.report.add(outcome)
+        self.progress.advance(outcome)
+
+    def _drain(self) -> Iterator[Outcome]:
+        """Outcomes of the chunks that finished but were not collected yet, oldest first."""
+        while self._ready:
+            yield self._ready.popleft()
+        while self._pending:
+            future = self._pending.popleft().future
+            if future.done() and not future.cancelled() and future.exception() is None:
+                yield from future.result()
 
     # -- workers -------------------------------------------------------------
 
@@ -188,7 +237,7 @@ class Runner:
     # -- iteration -----------------------------------------------------------
 
     def _outcomes(self, docs: Iterable[Document], size: int) -> Iterator[Outcome]:
-        pending: deque[_Chunk] = deque()
+        pending = self._pending = deque()
         window = 4 * max(1, self.config.jobs)
         chunk: list[Document] = []
         for doc in docs:
@@ -201,23 +250,32 @@ class Runner:
             if resolved is not None:
                 pending.append(_Chunk([doc], _done([resolved])))
             while pending and (len(pending) > window or pending[0].future.done()):
-                yield from self._collect(pending)
+                yield from self._hand_out(pending)
         if chunk:
             pending.append(_Chunk(chunk, self._submit(chunk)))
         while pending:
-            yield from self._collect(pending)
+            yield from self._hand_out(pending)
 
     def _resolve_early(self, doc: Document) -> Outcome | None:
         """Outcomes known without a worker: unreadable records and finished outputs."""
         if doc.error is not None:
             return self._failed(doc, doc.fail_status, doc.error)
+        if doc.skip is not None:
+            return Outcome(doc.id, doc.path, STATUS_SKIPPED, reason=doc.skip)
         if self.writer.skip(doc):
-            return Outcome(doc.id, doc.path, STATUS_SKIPPED)
+            return Outcome(doc.id, doc.path, STATUS_SKIPPED, reason=ALREADY_DONE)
         return None
 
     def _failed(self, doc: Document, status: str, error: str) -> Outcome:
         """An outcome decided in the parent; stream writers still get a record for it."""
         return Outcome(doc.id, doc.path, status, error, self.writer.store(doc, None, status, error))
+
+    def _hand_out(self, pending: deque[_Chunk]) -> Iterator[Outcome]:
+        """The oldest chunk's outcomes one by one; those not handed out yet stay in
+        ``_ready`` so that an interruption can still report them."""
+        self._ready.extend(self._collect(pending))
+        while self._ready:
+            yield self._ready.popleft()
 
     def _collect(self, pending: deque[_Chunk]) -> list[Outcome]:
         """Wait for the oldest chunk and return its outcomes."""

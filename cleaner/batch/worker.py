@@ -12,6 +12,7 @@ import os
 import signal
 import sys
 import threading
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -21,7 +22,7 @@ from types import FrameType
 from .._model import STATUS_TOO_LARGE, Result
 from .._pipeline import Cleaner
 from .document import STATUS_ERROR, STATUS_TIMEOUT, CleanerConfig, Document, Outcome, describe
-from .readers import is_gzip
+from .readers import GZIP_MAGIC, is_gzip
 from .writers import Writer
 
 
@@ -45,14 +46,17 @@ class WorkerConfig:
 
 
 def load(path: Path, max_bytes: int | None) -> bytes:
-    """The bytes of a file, gunzipped when its name ends with ``.gz``.
+    """The bytes of a file, gunzipped when its name ends with ``.gz`` or it starts
+    with the gzip magic bytes (a gzipped page saved under another name).
 
     Reads at most ``max_bytes + 1`` bytes, so a huge file or a gzip bomb
     costs no more memory than the limit.
     """
     limit = -1 if max_bytes is None else max_bytes + 1
-    with gzip.open(path, "rb") if is_gzip(path) else open(path, "rb") as fh:
-        data = fh.read(limit)
+    with open(path, "rb") as raw:
+        gzipped = is_gzip(path) or raw.read(2) == GZIP_MAGIC
+        raw.seek(0)
+        data = gzip.GzipFile(fileobj=raw, mode="rb").read(limit) if gzipped else raw.read(limit)
     if max_bytes is not None and len(data) > max_bytes:
         raise InputTooLarge(f"input is more than max_bytes={max_bytes} bytes")
     return data
@@ -70,12 +74,18 @@ class Worker:
         return [self.process(doc) for doc in docs]
 
     def process(self, doc: Document) -> Outcome:
+        started = time.perf_counter()
         result, status, error = self.clean(doc)
+        seconds = time.perf_counter() - started
         try:
             payload = self.writer.store(doc, result, status, error)
         except Exception as exc:
-            return Outcome(doc.id, doc.path, STATUS_ERROR, f"cannot write output: {describe(exc)}")
-        return Outcome(doc.id, doc.path, status, error, payload)
+            return Outcome(doc.id, doc.path, STATUS_ERROR, f"cannot write output: {describe(exc)}", seconds=seconds)
+        outcome = Outcome(doc.id, doc.path, status, error, payload, mode=doc.mode, seconds=seconds)
+        if result is not None:
+            outcome.mode, outcome.truncated = result.mode, result.truncated
+            outcome.words = len(result.text.split())
+        return outcome
 
     def clean(self, doc: Document) -> tuple[Result | None, str, str | None]:
         if doc.error is not None:

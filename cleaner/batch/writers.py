@@ -14,6 +14,7 @@ import gzip
 import io
 import json
 import os
+import re
 import sys
 import tempfile
 from pathlib import Path
@@ -41,7 +42,7 @@ def atomic_write(path: Path, data: str | bytes) -> None:
     renamed over ``path``; a crash leaves at most a ``*.cleaner-tmp`` file.
     """
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=TMP_SUFFIX)
+    fd, tmp = _mkstemp(path)
     try:
         with os.fdopen(fd, "wb") as fh:
             fh.write(data.encode("utf-8") if isinstance(data, str) else data)
@@ -54,14 +55,56 @@ def atomic_write(path: Path, data: str | bytes) -> None:
         raise
 
 
+def _mkstemp(path: Path) -> tuple[int, str]:
+    """A temporary file next to ``path``: ``.NAME.pidPID.RANDOM.cleaner-tmp``.
+
+    The writer's pid in the name lets a later run tell a dead run's leftovers
+    from the files of a run still going on.
+    """
+    return tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.pid{os.getpid()}.", suffix=TMP_SUFFIX)
+
+
+_TMP_PID = re.compile(r"\.pid(\d+)\.[^.]+" + re.escape(TMP_SUFFIX) + "$")
+
+
+def is_stale_temp(name: str, prefix: str = ".") -> bool:
+    """True for a temporary file of ours (starting with ``prefix``) whose writer is gone."""
+    if not (name.startswith(prefix) and name.endswith(TMP_SUFFIX)):
+        return False
+    match = _TMP_PID.search(name)
+    return match is None or not _alive(int(match.group(1)))  # no pid: an older cleaner's
+
+
+def _alive(pid: int) -> bool:
+    if pid == os.getpid():
+        return False  # ours from an earlier run in this process would not be open now
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # someone else's live process
+        return True
+    return True
+
+
 def remove_temp_files(root: Path) -> int:
-    """Delete the temporary files a killed run left below ``root``; return how many."""
+    """Delete the temporary files killed runs left below ``root``; return how many."""
     removed = 0
     for dirpath, _dirs, files in os.walk(root):
         for name in files:
-            if name.startswith(".") and name.endswith(TMP_SUFFIX):
+            if is_stale_temp(name):
                 removed += _unlink(os.path.join(dirpath, name))
     return removed
+
+
+def remove_stale_temp(path: Path) -> int:
+    """Delete the temporary files a killed run left for the one file ``path``."""
+    try:
+        names = os.listdir(path.parent)
+    except OSError:
+        return 0
+    prefix = f".{path.name}.pid"
+    return sum(_unlink(str(path.parent / n)) for n in names if is_stale_temp(n, prefix))
 
 
 def _unlink(path: str) -> int:
@@ -188,7 +231,8 @@ class AtomicTextFile:
     def __init__(self, path: Path) -> None:
         self.path = path
         path.parent.mkdir(parents=True, exist_ok=True)
-        fd, self.tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=TMP_SUFFIX)
+        remove_stale_temp(path)
+        fd, self.tmp = _mkstemp(path)
         self.raw: IO[bytes] = os.fdopen(fd, "wb")
         self.binary: IO[bytes] = self.raw
         if is_gz(path):
@@ -233,28 +277,73 @@ class JsonlFileWriter(StreamWriter):
 
 
 class ReportWriter:
-    """The run report: one JSON line per input (id, path, status, error), in input order.
+    """The run report: one JSON line per document, merged with the previous report.
 
-    Written under a temporary name and published by :meth:`close`, also
-    after an interruption (then it lists the inputs done so far).
+    This run's rows come first, in input order; rows of the previous report
+    that this run did not touch follow, unchanged, so a rerun loses nothing.
+    A document skipped because its output exists (resume) keeps its earlier
+    row, with ``"resumed": true``. The merged file is written under a
+    temporary name and published by :meth:`close`, also after an
+    interruption (then it holds the documents finished so far).
     """
 
     def __init__(self, path: Path) -> None:
         self.path = path
         self._file: AtomicTextFile | None = None
+        self._earlier: dict[str, str] = {}  # path -> JSON line of the previous report
+        self._unkeyed: list[str] = []  # earlier lines without a path: kept as they are
+        self._seen: set[str] = set()
 
     def open(self) -> None:
+        self._load_earlier()
         self._file = AtomicTextFile(self.path)
+
+    def _load_earlier(self) -> None:
+        try:
+            fh = self.path.open(encoding="utf-8", errors="replace")
+        except FileNotFoundError:
+            return
+        with fh:
+            for line in fh:
+                if line.strip():
+                    self._keep_earlier(line.rstrip("\n"))
+
+    def _keep_earlier(self, line: str) -> None:
+        try:
+            row = json.loads(line)
+        except ValueError:
+            row = None
+        if isinstance(row, dict) and isinstance(row.get("path"), str):
+            self._earlier[row["path"]] = line
+        else:
+            self._unkeyed.append(line)
+
+    def row(self, outcome: Outcome) -> dict[str, Any]:
+        """The report row of ``outcome``: a resumed document's earlier row, when there is one."""
+        earlier = self._earlier.get(outcome.path) if outcome.resumed else None
+        if earlier is not None:
+            row: dict[str, Any] = json.loads(earlier)
+        else:
+            row = outcome.report_line()
+        row["resumed"] = outcome.resumed
+        return row
 
     def add(self, outcome: Outcome) -> None:
         if self._file is None:
             self.open()
         assert self._file is not None
-        self._file.text.write(json.dumps(outcome.report_line(), ensure_ascii=False) + "\n")
+        self._seen.add(outcome.path)
+        self._file.text.write(json.dumps(self.row(outcome), ensure_ascii=False) + "\n")
 
     def close(self) -> None:
-        if self._file is not None:
-            self._file.close(publish=True)
+        if self._file is None:
+            return
+        for path, line in self._earlier.items():
+            if path not in self._seen:
+                self._file.text.write(line + "\n")
+        for line in self._unkeyed:
+            self._file.text.write(line + "\n")
+        self._file.close(publish=True)
 
 
 def is_gz(path: Path) -> bool:

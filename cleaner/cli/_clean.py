@@ -2,28 +2,41 @@
 
 from __future__ import annotations
 
+import os
 import signal
 import sys
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from enum import StrEnum
 from pathlib import Path
 from types import FrameType
 from typing import Annotated
 
 import typer
 
-from ..batch.discover import InputOptions, discover
-from ..batch.readers import FileReader, InputError, JsonlFields, Reader, StdinReader
-from ..batch.runner import RunConfig, Runner, default_jobs
+from ..batch.discover import InputOptions, discover, output_clashes
+from ..batch.formats import EXTENSIONS
+from ..batch.readers import (
+    DEFAULT_WARC_TYPES,
+    REPORT_NAME,
+    ErrorReader,
+    InputError,
+    JsonlFields,
+    Reader,
+    WarcFilter,
+)
+from ..batch.runner import RunConfig, Runner, Stats, default_jobs
 from ..batch.writers import JsonlFileWriter, ReportWriter, StreamWriter, TreeWriter, Writer
 from ._console import RichProgress, print_summary, stdout_pipe
 from ._options import (
     DEFAULT_MAX_BYTES,
+    DEFAULT_MAX_PAGE_TEXT,
     FormatChoice,
     ListAllRemovedOpt,
     MaxBytesOpt,
+    MaxPageTextOpt,
     ModeOpt,
     RulesOpt,
     SiteOpt,
@@ -33,7 +46,13 @@ from ._options import (
     cleaner_config,
 )
 
-REPORT_NAME = "_report.jsonl"
+
+class InputFormat(StrEnum):
+    auto = "auto"
+    html = "html"
+    text = "text"
+    jsonl = "jsonl"
+    warc = "warc"
 
 
 @dataclass(frozen=True, slots=True)
@@ -45,9 +64,10 @@ class Output:
     path: Path | None = None
 
 
-def resolve_output(output: Path | None, fmt: FormatChoice | None) -> Output:
-    if output is None:
+def resolve_output(arg: str | None, fmt: FormatChoice | None) -> Output:
+    if arg is None:
         return Output("stdout", fmt.value if fmt else "jsonl")
+    output = Path(arg)
     if output.name.endswith((".jsonl", ".jsonl.gz")) and not output.is_dir():
         if fmt not in (None, FormatChoice.jsonl):
             raise typer.BadParameter(f"{output} is a .jsonl file: use --format jsonl or -o DIR", param_hint="-o")
@@ -56,12 +76,28 @@ def resolve_output(output: Path | None, fmt: FormatChoice | None) -> Output:
         raise typer.BadParameter("--format jsonl goes to stdout or one file: -o NAME.jsonl", param_hint="--format")
     if output.exists() and not output.is_dir():
         raise typer.BadParameter(f"{output} exists and is not a folder", param_hint="-o")
+    if looks_like_a_file(arg) and not output.is_dir():
+        # -o out.txt would otherwise quietly become a folder named out.txt
+        stem = output.with_name(output.name.split(".")[0] or "out")
+        raise typer.BadParameter(
+            f"{arg} looks like a file name, but -o takes a folder or a NAME.jsonl[.gz] file: "
+            f"use -o {stem}/ or -o {stem}.jsonl",
+            param_hint="-o",
+        )
     return Output("tree", fmt.value if fmt else "txt", output)
 
 
+def looks_like_a_file(arg: str) -> bool:
+    """``out.txt`` yes; ``out``, ``out/``, ``out.d/`` (a trailing slash says folder), ``.`` no."""
+    if arg.endswith(("/", os.sep)):
+        return False
+    name = Path(arg).name
+    return bool(os.path.splitext(name)[1]) and not name.startswith(".")
+
+
 def single(readers: list[Reader]) -> bool:
-    """One page in (one file or stdin), so stdout needs no separators."""
-    return len(readers) == 1 and isinstance(readers[0], FileReader | StdinReader)
+    """One page in (one file, or stdin holding one page), so stdout needs no separators."""
+    return len(readers) == 1 and readers[0].count == 1 and not isinstance(readers[0], ErrorReader)
 
 
 def make_writer(out: Output, readers: list[Reader], overwrite: bool) -> Writer:
@@ -98,6 +134,47 @@ def find_inputs(inputs: list[str], options: InputOptions, out: Output) -> list[R
     return readers
 
 
+def check_outputs(out: Output, report: Path | None, readers: list[Reader]) -> None:
+    """Refuse a run that would write over an input, or write two inputs to one output."""
+    inputs = {_abs(r.path) for r in readers if r.path != "-" and not isinstance(r, ErrorReader)}
+    if out.kind == "file" and out.path is not None and _abs(out.path) in inputs:
+        raise typer.BadParameter(f"{out.path} is also an input: choose another output file", param_hint="-o")
+    if report is not None and out.kind == "file" and out.path is not None and _abs(report) == _abs(out.path):
+        raise typer.BadParameter("the report and the output cannot be the same file", param_hint="--report")
+    if report is not None and _abs(report) in inputs:
+        raise typer.BadParameter(f"{report} is also an input: choose another report path", param_hint="--report")
+    if out.kind != "tree" or out.path is None:
+        return
+    clashes = output_clashes(readers)
+    if clashes:
+        first, second = clashes[0]
+        raise typer.BadParameter(
+            f"{first.path} and {second.path} would both be written to {out.path / first.rel}.*: "
+            "give them in separate runs or to different -o folders",
+            param_hint="INPUT",
+        )
+    for reader in readers:
+        for target in tree_outputs(out, reader):
+            if _abs(target) in inputs:
+                raise typer.BadParameter(
+                    f"the output {target} of {reader.path} would replace an input: choose another -o folder",
+                    param_hint="-o",
+                )
+
+
+def tree_outputs(out: Output, reader: Reader) -> list[Path]:
+    """The paths below ``-o DIR`` that ``reader``'s documents take (a container: its folder)."""
+    assert out.path is not None
+    base = out.path.joinpath(*reader.rel.split("/"))
+    if reader.count != 1:
+        return [base]  # records go to DIR/<file name>/<n>.*
+    return [base.with_name(base.name + EXTENSIONS[out.fmt]), base.with_name(base.name + ".json")]
+
+
+def _abs(path: str | Path) -> str:
+    return os.path.abspath(path)
+
+
 def _on_sigterm(signum: int, frame: FrameType | None) -> None:
     raise KeyboardInterrupt
 
@@ -115,12 +192,36 @@ def _sigterm_interrupts() -> Iterator[None]:
         signal.signal(signal.SIGTERM, previous)
 
 
+def warc_filter(content_types: str, all_statuses: bool) -> WarcFilter:
+    types = {t.strip().lower() for t in content_types.split(",") if t.strip()}
+    if not types:
+        raise typer.BadParameter("give at least one type, or '*' for all", param_hint="--warc-content-types")
+    return WarcFilter(content_types=None if "*" in types else frozenset(types), all_statuses=all_statuses)
+
+
+def interrupted_message(stats: Stats, out: Output, report: Path | None) -> str:
+    """Counts so far, what is left, and how to go on."""
+    left = "the rest not started" if stats.remaining is None else f"{stats.remaining} not started"
+    parts = [
+        f"cleaner: interrupted: {stats.total} document{'' if stats.total == 1 else 's'} finished "
+        f"(ok {stats.counts['ok']}, empty {stats.counts['empty']}, failed {stats.failed}, "
+        f"skipped {stats.counts['skipped']}), {left}"
+    ]
+    if report is not None:
+        parts.append(f"report: {report}")
+    if out.kind == "tree":
+        parts.append("rerun the same command to resume")
+    elif out.kind == "file":  # published only by a finished run, so it is never mistaken for a whole one
+        parts.append(f"{out.path} was not written: rerun the command to write it")
+    return "\n".join(parts)
+
+
 def clean_command(
     inputs: Annotated[
         list[str], typer.Argument(metavar="INPUT", help="Files, folders (searched recursively) or - for stdin.")
     ],
     output: Annotated[
-        Path | None,
+        str | None,
         typer.Option(
             "--output", "-o", metavar="DIR|FILE", help="Folder mirroring the input tree, or one NAME.jsonl[.gz] file."
         ),
@@ -139,6 +240,28 @@ def clean_command(
         str | None, typer.Option("--glob", metavar="PATTERN", help="In folders, take files matching this pattern.")
     ] = None,
     url: UrlOpt = None,
+    input_format: Annotated[
+        InputFormat | None,
+        typer.Option(
+            "--input-format",
+            metavar="FORMAT",
+            help="Read every input as this; auto sniffs gzip, WARC, JSONL or a page. "
+            "Default: files by extension, stdin sniffed.",
+        ),
+    ] = None,
+    warc_content_types: Annotated[
+        str,
+        typer.Option(
+            "--warc-content-types",
+            metavar="TYPES",
+            help="WARC: comma-separated Content-Types to clean ('*': all); other records are skipped. "
+            "Default: HTML, XHTML and plain text.",
+            show_default=False,  # the full list would be cut at 80 columns
+        ),
+    ] = ",".join(sorted(DEFAULT_WARC_TYPES)),
+    warc_all_statuses: Annotated[
+        bool, typer.Option("--warc-all-statuses", help="WARC: also clean non-2xx HTTP responses (404 pages...).")
+    ] = False,
     text_field: Annotated[
         str, typer.Option("--text-field", metavar="NAME", help="JSONL field holding plain text.")
     ] = "text",
@@ -154,6 +277,7 @@ def clean_command(
         float, typer.Option("--timeout", min=0, metavar="SECONDS", help="Seconds allowed per document (0: no limit).")
     ] = 60.0,
     max_bytes: MaxBytesOpt = DEFAULT_MAX_BYTES,
+    max_page_text: MaxPageTextOpt = DEFAULT_MAX_PAGE_TEXT,
     overwrite: Annotated[bool, typer.Option("--overwrite", help="Redo documents whose output exists.")] = False,
     site_rules: SiteRulesOpt = True,
     rules: RulesOpt = None,
@@ -170,10 +294,12 @@ def clean_command(
     """Clean web pages: HTML, text, their .gz, WARC and JSONL files, or stdin.
 
     Output goes to stdout (JSONL by default) or, with **-o DIR**, to one
-    file per document mirroring the input tree (`a/b/page.html` -> `DIR/a/b/page.txt`
-    plus a `page.json` sidecar with metadata and removed blocks). Existing
+    file per document mirroring the input tree (`a/b/page.html` -> `DIR/a/b/page.html.txt`
+    plus a `page.html.json` sidecar with metadata and removed blocks). Existing
     outputs are skipped, so an interrupted run resumes where it stopped.
-    Every input is listed with its status in the run report.
+    Every document is listed with its status in the run report, merged across reruns.
+    Stdin is sniffed: a page, JSONL or WARC, gzipped or not. WARC records that
+    are not pages (images, 404s, requests) are skipped with a reason.
 
     **Examples:**
 
@@ -182,10 +308,13 @@ def clean_command(
     * `cleaner clean pages/ -o out/ --jobs 4`
     * `cleaner clean crawl.warc.gz -o cleaned.jsonl`
     * `cleaner clean dump.jsonl.gz --html-field raw_html --id-field doc_id > cleaned.jsonl`
+    * `zcat dump.jsonl.gz | cleaner clean - > cleaned.jsonl`
     * `cleaner clean site/ --glob '*.php' --mode html -o out/ --format md`
     """
     out = resolve_output(output, fmt)
-    config = cleaner_config(mode, site_rules, rules, site, max_bytes, list_all_removed=list_all_removed)
+    config = cleaner_config(
+        mode, site_rules, rules, site, max_bytes, list_all_removed=list_all_removed, max_page_text=max_page_text
+    )
     excluded = tuple(p for p in (out.path, report) if p is not None)
     fields = JsonlFields(text=text_field, html=html_field, url=url_field, id=id_field)
     options = InputOptions(
@@ -195,12 +324,16 @@ def clean_command(
         fields=fields,
         max_bytes=config.max_bytes,
         exclude=excluded,
+        input_format=input_format.value if input_format else None,
+        warc_filter=warc_filter(warc_content_types, warc_all_statuses),
+        report_skipped=True,
     )
     readers = find_inputs(inputs, options, out)
+    path = report_path(out, report)
+    check_outputs(out, path, readers)
     cleaner = build_cleaner(config)
     run_config = RunConfig(cleaner=config, jobs=jobs or default_jobs(), timeout=timeout or None)
     writer = make_writer(out, readers, overwrite)
-    path = report_path(out, report)
     show = not quiet and sys.stderr.isatty() and not single(readers)
     progress = RichProgress() if show else None
     runner = Runner(run_config, writer, report=ReportWriter(path) if path else None, progress=progress, cleaner=cleaner)
@@ -210,7 +343,7 @@ def clean_command(
         with stdout_pipe(), _sigterm_interrupts():
             stats = runner.run(readers)
     except KeyboardInterrupt:
-        typer.echo("cleaner: interrupted", err=True)
+        typer.echo(interrupted_message(runner.stats, out, path), err=True)
         raise typer.Exit(130) from None
     except OSError as exc:  # outputs or report not writable: nothing more can be done
         typer.echo(f"cleaner: {exc}", err=True)

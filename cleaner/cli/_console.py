@@ -82,11 +82,18 @@ def _rate_column() -> ProgressColumn:
 def summary_lines(stats: Stats, report: Path | None) -> list[str]:
     c = stats.counts
     breakdown = ", ".join(f"{k} {v}" for k, v in sorted(c.items()) if k not in ("ok", "empty", "skipped"))
+    rate = f" ({stats.rate:.1f} pages/s)" if stats.rate is not None else ""  # over cleaned documents only
     lines = [
-        f"cleaner: {stats.total} document{'' if stats.total == 1 else 's'} in {stats.elapsed:.1f} s ({stats.rate:.1f} pages/s): "
-        f"ok {c['ok']}, empty {c['empty']}, skipped {c['skipped']}, failed {stats.failed}"
-        + (f" ({breakdown})" if breakdown else "")
+        f"cleaner: {stats.total} document{'' if stats.total == 1 else 's'} in {stats.elapsed:.1f} s{rate}: "
+        f"ok {c['ok']}, empty {c['empty']}, failed {stats.failed}" + (f" ({breakdown})" if breakdown else "")
     ]
+    if stats.resumed:
+        lines[0] += f"; {stats.resumed} skipped (already done)"
+    if stats.filtered:
+        reasons = ", ".join(f"{n} {reason}" for reason, n in stats.filter_reasons.most_common(SHOWN_FAILURES))
+        lines.append(f"  {stats.filtered} WARC records skipped, not pages: {reasons}")
+    if stats.truncated:
+        lines.append(f"  {stats.truncated} truncated: text cut at the size limit")
     for outcome in stats.failures[:SHOWN_FAILURES]:
         lines.append(f"  {outcome.status}: {outcome.id} ({outcome.path}): {outcome.error}")
     if stats.failed > SHOWN_FAILURES:

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
@@ -17,7 +18,9 @@ from ..batch.worker import InputTooLarge, load
 from ._console import stdout_pipe
 from ._options import (
     DEFAULT_MAX_BYTES,
+    DEFAULT_MAX_PAGE_TEXT,
     MaxBytesOpt,
+    MaxPageTextOpt,
     ModeOpt,
     RulesOpt,
     SiteOpt,
@@ -97,20 +100,32 @@ def first_document(path: str, options: InputOptions) -> Document:
 
 
 def nth_record(path: str, options: InputOptions, n: int) -> Document:
-    """The ``n``-th record (1-based) of one WARC or JSONL file, read as ``cleaner clean`` reads it."""
+    """Record ``n`` of one WARC or JSONL file: the number ``cleaner clean`` gives it.
+
+    ``clean`` names a record by its place in the file (``crawl.warc.gz#5``,
+    ``dump.jsonl:12``, output ``DIR/crawl.warc.gz/5.txt``), so the same number
+    picks it here: a WARC's warcinfo and request records count, a JSONL's lines.
+    """
     try:
-        readers = discover([path], options)
+        readers = discover([path], replace(options, report_skipped=True))
     except InputError as exc:
         raise typer.BadParameter(str(exc), param_hint="FILE") from exc
     if len(readers) != 1 or not isinstance(readers[0], ContainerReader):
         what = "a single page" if len(readers) == 1 else f"{len(readers)} files"
         raise typer.BadParameter(f"needs a WARC or JSONL file, not {what}", param_hint="--record")
-    count = 0
-    for count, doc in enumerate(readers[0].read(), start=1):
-        if count == n:
+    numbers: list[str] = []
+    for doc in readers[0].read():
+        number = re.split(r"[#:]", doc.path)[-1]
+        if number == str(n):
+            if doc.skip is not None:
+                raise typer.BadParameter(f"record {n} is not a page ({doc.skip})", param_hint="--record")
             return doc
-    records = f"{count} record" + ("" if count == 1 else "s")
-    raise typer.BadParameter(f"{Path(path).name} has {records} (counted from 1)", param_hint="--record")
+        if doc.skip is None:
+            numbers.append(number)
+    pages = ", ".join(numbers[:10]) + (", ..." if len(numbers) > 10 else "") or "none"
+    raise typer.BadParameter(
+        f"{Path(path).name} has no record {n}; its pages are records {pages}", param_hint="--record"
+    )
 
 
 def explain_command(
@@ -127,7 +142,7 @@ def explain_command(
             "-r",
             min=1,
             metavar="N",
-            help="WARC/JSONL: explain the Nth record, counting from 1 [default: 1].",
+            help="WARC/JSONL: explain record N, numbered as `clean` names it (crawl.warc.gz#N, dump.jsonl:N) [default: the first page].",
         ),
     ] = None,
     kept: Annotated[bool, typer.Option("--kept", help="List only the kept blocks.")] = False,
@@ -158,6 +173,7 @@ def explain_command(
     rules: RulesOpt = None,
     site: SiteOpt = None,
     max_bytes: MaxBytesOpt = DEFAULT_MAX_BYTES,
+    max_page_text: MaxPageTextOpt = DEFAULT_MAX_PAGE_TEXT,
 ) -> None:
     """Show why each block of a page was kept or dropped.
 
@@ -175,7 +191,9 @@ def explain_command(
     * `cleaner explain dump.txt --no-site-rules | grep DROP`
     """
     # every block of the page, including what the HTML extractor left out: explain is for reading, not for speed
-    config = cleaner_config(mode, site_rules, rules, site, max_bytes, list_all_removed=True)
+    config = cleaner_config(
+        mode, site_rules, rules, site, max_bytes, list_all_removed=True, max_page_text=max_page_text
+    )
     options = InputOptions(mode=config.mode if mode else None, url=url, max_bytes=config.max_bytes)
     doc = first_document(file, options) if record is None else nth_record(file, options, record)
     cleaner = build_cleaner(config)

@@ -9,6 +9,7 @@ from typing import Annotated
 import typer
 
 from .._pipeline import DEFAULT_MAX_BYTES as _CORE_MAX_BYTES
+from .._pipeline import DEFAULT_MAX_PAGE_TEXT_CHARS as _CORE_MAX_PAGE_TEXT
 from .._pipeline import Cleaner
 from ..batch.document import CleanerConfig
 
@@ -56,6 +57,17 @@ MaxBytesOpt = Annotated[
     typer.Option("--max-bytes", min=0, metavar="BYTES", help="Refuse documents larger than BYTES (0: no limit)."),
 ]
 
+MaxPageTextOpt = Annotated[
+    int,
+    typer.Option(
+        "--max-page-text",
+        min=0,
+        metavar="CHARS",
+        help="HTML pages too large for the extractor: cut their full-page text here, marked truncated (0: no cut).",
+    ),
+]
+DEFAULT_MAX_PAGE_TEXT: int = _CORE_MAX_PAGE_TEXT or 0
+
 ListAllRemovedOpt = Annotated[
     bool,
     typer.Option(
@@ -75,6 +87,7 @@ def cleaner_config(
     max_bytes: int,
     *,
     list_all_removed: bool = False,
+    max_page_text: int = DEFAULT_MAX_PAGE_TEXT,
 ) -> CleanerConfig:
     return CleanerConfig(
         mode=mode.value if mode is not None else "auto",
@@ -83,6 +96,7 @@ def cleaner_config(
         site=site,
         max_bytes=max_bytes or None,
         list_all_removed=list_all_removed,
+        max_page_text_chars=max_page_text or None,
     )
 
 
