@@ -43,6 +43,8 @@ def write(out: Path, sets: list[str], modes: list[str], rules: bool) -> int:
         for set_name in sets:
             for page in load_set(set_name):
                 for mode in modes:
+                    if (page.html_path if mode == "html" else page.text_path) is None:
+                        continue  # the seeds are text dumps only
                     result = cleaners[mode].clean(page.read(mode), url=page.url)
                     fh.write(json.dumps(_row(set_name, page.id, mode, result), ensure_ascii=False) + "\n")
                     n += 1
