@@ -14,7 +14,6 @@ from ._book import (
     LoadReport,
     RuleBook,
     RuleFileWarning,
-    bundled_dir,
     env_folders,
     load_file,
     rule_files,
@@ -22,7 +21,7 @@ from ._book import (
 )
 from ._categories import known_categories
 from ._compile import MAX_ERRORS_PER_FILE, RuleError, RuleErrors
-from ._format import SiteSpec, TestCase, parse_file
+from ._format import SiteSpec, TestCase, bundled_dir, parse_file
 
 __all__ = [
     "ENV_VAR",

@@ -19,7 +19,20 @@ from lxml import etree
 
 from .._dates import find_date
 from .._model import Block, Metadata
-from ._compile import Problems, Regex, Where, combine, compile_regex, compile_xpath, id_or_class_xpath, validate_parts
+from ._compile import (
+    MAX_METADATA_MATCH_CHARS,
+    MAX_METADATA_SCAN_CHARS,
+    MAX_RULE_BLOCK_CHARS,
+    Problems,
+    Regex,
+    Where,
+    combine,
+    compile_joined,
+    compile_regex,
+    compile_xpath,
+    id_or_class_xpath,
+    validate_parts,
+)
 from ._format import META_FIELDS, BodyRule, LineRule, SectionRule, SiteSpec, TruncateRule
 
 # A prose block for `until = "prose"` sections: long enough and ends a sentence.
@@ -40,6 +53,18 @@ class _Section:
 
 
 @dataclass(slots=True)
+class _MetaPattern:
+    """A metadata pattern twice: ``find`` (no groups, fast) locates a match, ``capture`` fills groups over it alone."""
+
+    find: Regex
+    capture: Regex
+
+
+def _meta_pattern(pattern: str, where: Where) -> _MetaPattern:
+    return _MetaPattern(compile_regex(pattern, where), compile_regex(pattern, where, capture=True))
+
+
+@dataclass(slots=True)
 class _Marker:
     spec: TruncateRule | BodyRule
     start: Regex | None
@@ -55,13 +80,13 @@ def _any_of(patterns: list[str], where: Where) -> Regex | None:
     if not patterns:
         return None
     validate_parts(patterns, where)
-    return compile_regex("|".join(f"(?:{p})" for p in patterns), where)
+    return compile_joined("|".join(f"(?:{p})" for p in patterns), where)
 
 
 def _line_rule(rule: LineRule, path: str) -> _Line:
     where = Where(path, rule.line, rule.id)
     validate_parts([*rule.lines, *rule.starts, *rule.ends, *rule.contains], where)
-    return _Line(rule, compile_regex(combine(rule.lines, rule.starts, rule.ends, rule.contains) or "", where))
+    return _Line(rule, compile_joined(combine(rule.lines, rule.starts, rule.ends, rule.contains) or "", where))
 
 
 def _section(rule: SectionRule, path: str) -> _Section:
@@ -113,11 +138,11 @@ class SiteRules:
         return _Marker(body, _any_of(body.start, where), _any_of(body.end, where))
 
     @staticmethod
-    def _compile_meta(spec: SiteSpec, problems: Problems) -> dict[str, list[Regex]]:
-        out: dict[str, list[Regex]] = {}
+    def _compile_meta(spec: SiteSpec, problems: Problems) -> dict[str, list[_MetaPattern]]:
+        out: dict[str, list[_MetaPattern]] = {}
         for name, patterns in spec.meta_patterns.items():
             where = _at(spec, f"metadata.{name}")
-            out[name] = problems.each(patterns, partial(compile_regex, where=where))
+            out[name] = problems.each(patterns, partial(_meta_pattern, where=where))
         return out
 
     def _compile_html(self, spec: SiteSpec, problems: Problems) -> None:
@@ -169,13 +194,13 @@ class SiteRules:
                 continue
             if spec.max_words is not None and b.words > spec.max_words:
                 continue
-            if rule.rx.search(b.text):
+            if _matches(rule.rx, b.text):
                 (b.keep if keep_it else b.drop)(spec.category, self.reason(spec.id))
 
     def _apply_section(self, rule: _Section, blocks: list[Block]) -> None:
         # one pass per pattern, then a bisect per start: linear even when a
         # hostile start marker matches every block and the end never comes
-        starts = [i for i, b in enumerate(blocks) if rule.start.search(b.text)]
+        starts = [i for i, b in enumerate(blocks) if _matches(rule.start, b.text)]
         if not starts:
             return
         stops = _stop_positions(rule, blocks)
@@ -251,7 +276,7 @@ class SiteRules:
         """Field -> value from the first matching pattern (first capture group, or the whole match)."""
         if not self._meta:
             return {}
-        joined = "\n".join(b.text for b in blocks)
+        joined = _page_start(blocks, MAX_METADATA_SCAN_CHARS)
         out: dict[str, str] = {}
         for name in META_FIELDS:
             for rx in self._meta.get(name, ()):
@@ -304,7 +329,7 @@ def _stop_positions(rule: _Section, blocks: list[Block]) -> list[int]:
     if spec.until == "prose":
         return [k for k, b in enumerate(blocks) if b.words >= spec.prose_min_words and _SENTENCE_END.search(b.text)]
     assert rule.end is not None
-    return [k for k, b in enumerate(blocks) if rule.end.search(b.text)]
+    return [k for k, b in enumerate(blocks) if _matches(rule.end, b.text)]
 
 
 def _section_end(spec: SectionRule, stops: list[int], start: int, total: int) -> int | None:
@@ -326,17 +351,39 @@ def _first(rx: Regex | None, blocks: list[Block], start: int) -> int | None:
     if rx is None:
         return None
     for k in range(start, len(blocks)):
-        if rx.search(blocks[k].text):
+        if _matches(rx, blocks[k].text):
             return k
     return None
 
 
-def _captured(rx: Regex, text: str) -> str | None:
-    m = rx.search(text)
+def _matches(rx: Regex, text: str) -> bool:
+    """Whether a text rule matches a block; blocks above MAX_RULE_BLOCK_CHARS are never widgets and are skipped."""
+    return len(text) <= MAX_RULE_BLOCK_CHARS and rx.search(text) is not None
+
+
+def _captured(pattern: _MetaPattern, text: str) -> str | None:
+    """The first group (or the whole match) of a metadata pattern; a match too long for a value is ignored."""
+    found = pattern.find.search(text)
+    if found is None or found.end() - found.start() > MAX_METADATA_MATCH_CHARS:
+        return None
+    # same text as context, so ^, $ and \b mean what they meant for `find`
+    m = pattern.capture.fullmatch(text, found.start(), found.end())
     if m is None:
         return None
-    value = m.group(1) if rx.groups >= 1 else m.group(0)
+    value = m.group(1) if pattern.capture.groups >= 1 else m.group(0)
     return str(value) if value is not None else None
+
+
+def _page_start(blocks: list[Block], limit: int) -> str:
+    """The blocks joined by newlines, cut at ``limit`` characters (without joining the rest first)."""
+    parts: list[str] = []
+    size = 0
+    for b in blocks:
+        if size >= limit:
+            break
+        parts.append(b.text)
+        size += len(b.text) + 1
+    return "\n".join(parts)[:limit]
 
 
 def _clean_value(name: str, value: str | None) -> str | None:

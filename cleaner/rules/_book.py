@@ -20,15 +20,14 @@ import os
 import warnings
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from importlib import resources
 from pathlib import Path
 from urllib.parse import urlsplit
 
 import re2
 
 from ._apply import SiteRules
-from ._compile import OPTIONS, Problems, RuleError, RuleErrors
-from ._format import parse_spec
+from ._compile import MATCH_OPTIONS, MAX_FILE_BYTES, Problems, RuleError, RuleErrors, Where
+from ._format import bundled_dir, parse_spec, read_limited
 
 ENV_VAR = "CLEANER_RULES"
 # re2.Set fails to compile when too many alternatives share one memory budget,
@@ -77,11 +76,6 @@ class RuleFileWarning(UserWarning):
         return f"{self.count}{more} error{'' if self.count == 1 and not more else 's'}"
 
 
-def bundled_dir() -> Path:
-    # top-level rules/ in a checkout, installed as the package cleaner._bundled_rules
-    return Path(str(resources.files("cleaner._bundled_rules")))
-
-
 def sources(dirs: Sequence[str | Path] = (), *, env: bool = True, bundled: bool = True) -> list[Source]:
     out = [Source("dir", Path(d)) for d in dirs]
     if env:
@@ -118,11 +112,16 @@ def rule_files(folder: Path) -> list[Path]:
 
 
 def _identity(path: Path) -> tuple[str, str]:
-    """A file's path and content digest: a rewritten file never hits a stale cache entry."""
+    """A file's path and content digest: a rewritten file never hits a stale cache entry.
+
+    A file that cannot be loaded (too large, not a regular file, unreadable) is
+    keyed by its error, which read_limited finds without reading it whole.
+    """
     try:
-        digest = hashlib.blake2b(path.read_bytes(), digest_size=16).hexdigest()
-    except OSError:
-        digest = "unreadable"
+        raw = read_limited(path, MAX_FILE_BYTES, Where(str(path)))
+        digest = hashlib.blake2b(raw, digest_size=16).hexdigest()
+    except RuleError as exc:
+        digest = "error: " + exc.message
     return (str(path.resolve()), digest)
 
 
@@ -309,7 +308,7 @@ class RuleBook:
 
 
 def _compile_set(patterns: list[str]) -> object:
-    fp_set = re2.Set.SearchSet(OPTIONS)
+    fp_set = re2.Set.SearchSet(MATCH_OPTIONS)
     for pattern in patterns:
         fp_set.Add(pattern)
     fp_set.Compile()

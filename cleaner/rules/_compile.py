@@ -15,18 +15,41 @@ from typing import Any, TypeVar
 import re2
 from lxml import etree
 
+from ._cost import regex_problem, xpath_problem
+
 # --- caps that bound what one hostile rule file can cost ---
 MAX_FILE_BYTES = 512 * 1024
 MAX_PATTERN_CHARS = 1000
 MAX_PATTERNS_PER_RULE = 200
 MAX_RULES_PER_KIND = 300
 MAX_FINGERPRINTS = 50
-MAX_XPATH_CHARS = 1000
+MAX_XPATH_CHARS = 500
 MAX_TESTS = 50
+# A test fixture (`file`, `expected`) is a page: this is far above any real one.
+MAX_TEST_FILE_BYTES = 8 * 1024 * 1024
 # Errors reported per file: enough to fix a file in one pass, too few for a hostile file to flood a terminal.
 MAX_ERRORS_PER_FILE = 50
 # RE2 memory budget per compiled regex; above it compilation fails cleanly.
 REGEX_MAX_MEM = 8 << 20
+# RE2 is linear in the text, but the factor is the program size when its DFA
+# gives up (large counted repetitions) or when capture groups must be filled:
+# `(.*){1,1000}a` (program size 11,004) took 0.8 s per 10 KB line. These caps
+# keep the factor small; the bundled rules stay far below them.
+MAX_REPEAT_COUNT = 300  # the n and m of {n}, {n,}, {n,m}
+MAX_PROGRAM_SIZE = 3_000  # one pattern
+MAX_RULE_PROGRAM_SIZE = 20_000  # one rule's patterns joined into one alternation
+# Text rules skip blocks longer than this: a widget is a short line, and a
+# hostile line must not multiply with every rule's pattern.
+MAX_RULE_BLOCK_CHARS = 10_000
+# Metadata patterns read the page's first characters only, and a value's match
+# must be short: captures are filled by RE2's slower engine, over the match alone.
+MAX_METADATA_SCAN_CHARS = 200_000
+MAX_METADATA_MATCH_CHARS = 2_000
+# XPath shape: cheap forms only (see check_xpath).
+MAX_XPATH_STEPS = 12
+MAX_XPATH_NESTING = 4  # predicates and calls inside one another
+MAX_ID_OR_CLASS = 50
+MAX_ID_OR_CLASS_CHARS = 64
 
 Regex = Any  # re2._Regexp has no stubs
 T = TypeVar("T")
@@ -138,24 +161,57 @@ class Problems:
         raise RuleErrors(self.errors, path=self.path, truncated=self.full)
 
 
-def _options() -> Any:
+def _options(*, capture: bool) -> Any:
     opts = re2.Options()
     opts.log_errors = False  # RE2 would otherwise print every bad pattern to stderr
     opts.max_mem = REGEX_MAX_MEM
+    # Without capture groups RE2 answers with its fast DFA; filling groups takes
+    # time proportional to text length times program size.
+    opts.never_capture = not capture
     return opts
 
 
-OPTIONS = _options()
+OPTIONS = _options(capture=True)  # metadata patterns, which need their first group
+MATCH_OPTIONS = _options(capture=False)  # every yes/no test: line rules, markers, fingerprints
 
 
-def compile_regex(pattern: str, where: Where) -> Regex:
-    """One RE2 regex, or a RuleError naming the file and rule."""
+def check_pattern(pattern: str, where: Where) -> None:
+    """Size and shape of one user pattern, before anything is compiled."""
     if len(pattern) > MAX_PATTERN_CHARS:
         raise where.error(f"pattern longer than {MAX_PATTERN_CHARS} characters")
+    problem = regex_problem(pattern, MAX_REPEAT_COUNT)
+    if problem:
+        raise where.error(f"pattern {_short(pattern)}: {problem}")
+
+
+def compile_regex(pattern: str, where: Where, *, capture: bool = False) -> Regex:
+    """One checked RE2 regex, or a RuleError naming the file and rule."""
+    check_pattern(pattern, where)
+    return _compile(pattern, where, MAX_PROGRAM_SIZE, capture=capture)
+
+
+def compile_joined(pattern: str, where: Where) -> Regex:
+    """An alternation of patterns already checked one by one: only its total size is bounded."""
+    return _compile(pattern, where, MAX_RULE_PROGRAM_SIZE, capture=False)
+
+
+def _compile(pattern: str, where: Where, max_size: int, *, capture: bool) -> Regex:
     try:
-        return re2.compile(pattern, OPTIONS)
+        rx = re2.compile(pattern, OPTIONS if capture else MATCH_OPTIONS)
     except re2.error as exc:
-        raise where.error(f"invalid or unsupported regex {pattern!r}: {_re2_message(exc)}") from None
+        raise where.error(f"invalid or unsupported regex {_short(pattern)}: {_re2_message(exc)}") from None
+    if rx.programsize > max_size:
+        what = "pattern" if max_size == MAX_PROGRAM_SIZE else "the rule's patterns together"
+        raise where.error(
+            f"{what} too costly: RE2 program size {rx.programsize} above {max_size} "
+            f"(smaller counted repetitions, fewer alternatives) {_short(pattern)}"
+        )
+    return rx
+
+
+def _short(text: str, limit: int = 80) -> str:
+    """A pattern quoted for a message, cut so that a huge one cannot flood the terminal."""
+    return repr(text) if len(text) <= limit else repr(text[:limit]) + f"... ({len(text)} characters)"
 
 
 def _re2_message(exc: Exception) -> str:
@@ -188,23 +244,40 @@ def validate_parts(patterns: list[str], where: Where) -> None:
 
 
 def compile_xpath(expr: str, where: Where) -> etree.XPath:
+    """A user XPath whose cost is linear in the page (see :func:`xpath_problem`), or a RuleError."""
     if len(expr) > MAX_XPATH_CHARS:
         raise where.error(f"XPath longer than {MAX_XPATH_CHARS} characters")
+    problem = xpath_problem(expr, MAX_XPATH_STEPS, MAX_XPATH_NESTING)
+    if problem:
+        raise where.error(f"XPath {_short(expr)} too costly: {problem}")
+    return _xpath(expr, where)
+
+
+def _xpath(expr: str, where: Where) -> etree.XPath:
     try:
         xp = etree.XPath(expr)
         xp(_PROBE)
     except (etree.XPathError, etree.XPathEvalError) as exc:
-        raise where.error(f"invalid XPath {expr!r}: {exc}") from None
+        raise where.error(f"invalid XPath {_short(expr)}: {exc}") from None
     return xp
 
 
 def id_or_class_xpath(names: list[str], where: Where) -> etree.XPath | None:
-    """Elements whose id or class contains any of ``names`` (FiveFilters' strip_id_or_class idea)."""
+    """Elements whose id or class contains any of ``names`` (FiveFilters' strip_id_or_class idea).
+
+    The XPath is built here from checked fragments, so it skips the user-XPath
+    length check; its cost is one pass over the elements per name, hence the cap.
+    """
+    if len(names) > MAX_ID_OR_CLASS:
+        raise where.error(f"strip_id_or_class has more than {MAX_ID_OR_CLASS} entries")
     tests = []
     for name in names:
-        if not name or any(ch in name for ch in "'\"<>[]"):
-            raise where.error(f"strip_id_or_class entry {name!r} must be a plain id or class fragment")
+        if not name or len(name) > MAX_ID_OR_CLASS_CHARS or any(ch in name for ch in "'\"<>[]"):
+            raise where.error(
+                f"strip_id_or_class entry {_short(name)} must be a plain id or class fragment "
+                f"(at most {MAX_ID_OR_CLASS_CHARS} characters)"
+            )
         tests.append(f"contains(@id,'{name}') or contains(@class,'{name}')")
     if not tests:
         return None
-    return compile_xpath("//*[" + " or ".join(tests) + "]", where)
+    return _xpath("//*[" + " or ".join(tests) + "]", where)

@@ -10,10 +10,13 @@ run reports every problem of a file, up to ``MAX_ERRORS_PER_FILE``.
 from __future__ import annotations
 
 import difflib
+import os
 import re
+import stat
 import tomllib
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from importlib import resources
 from pathlib import Path
 from typing import Any
 
@@ -24,6 +27,7 @@ from ._compile import (
     MAX_PATTERN_CHARS,
     MAX_PATTERNS_PER_RULE,
     MAX_RULES_PER_KIND,
+    MAX_TEST_FILE_BYTES,
     MAX_TESTS,
     Problems,
     RuleError,
@@ -66,6 +70,7 @@ _NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]{0,63}")
 _DOMAIN = re.compile(r"\*|\.?[a-z0-9-]+(?:\.[a-z0-9-]+)*")
 _CATEGORY = re.compile(r"[a-z][a-z0-9_-]{0,31}")
 _TOML_POS = re.compile(r"\(at line (\d+), column \d+\)")
+_HEADER = re.compile(r"^\s*\[\[?\s*([^\[\]]+?)\s*\]\]?\s*(?:#.*)?$")
 
 
 @dataclass(slots=True)
@@ -169,42 +174,67 @@ class SiteSpec:
 
 
 class Locator:
-    """Best-effort line numbers for tables and keys (tomllib does not keep positions)."""
+    """Best-effort line numbers for tables and keys (tomllib does not keep positions).
+
+    Table headers are indexed once and a key is looked for only up to the next
+    header, so locating every rule of a file with thousands of lines stays linear.
+    """
 
     def __init__(self, text: str) -> None:
         self.lines = text.splitlines()
+        self.headers: dict[str, list[int]] = {}
+        self.header_lines: list[int] = []
+        for no, line in enumerate(self.lines, 1):
+            m = _HEADER.match(line)
+            if m:
+                self.headers.setdefault(m.group(1), []).append(no)
+                self.header_lines.append(no)
 
     def table(self, name: str, index: int = 0) -> int | None:
-        header = re.compile(rf"^\s*\[\[?\s*{re.escape(name)}\s*\]\]?\s*(#.*)?$")
-        seen = -1
-        for no, line in enumerate(self.lines, 1):
-            if header.match(line):
-                seen += 1
-                if seen == index:
-                    return no
-        return None
+        found = self.headers.get(name, [])
+        return found[index] if index < len(found) else None
 
     def key(self, key: str, after: int | None) -> int | None:
         pat = re.compile(rf"^\s*[\"']?{re.escape(key)}[\"']?\s*=")
-        for no in range(after or 1, len(self.lines) + 1):
+        start = after or 1
+        stop = next((h for h in self.header_lines if h > start), len(self.lines) + 1)
+        for no in range(start, stop):
             if pat.match(self.lines[no - 1]):
                 return no
         return after
 
 
-def read_toml(path: Path) -> tuple[dict[str, Any], Locator]:
-    where = Where(str(path))
+def read_limited(path: Path, limit: int, where: Where) -> bytes:
+    """A regular file's bytes, refused before reading when larger than ``limit``.
+
+    The size is checked with stat first and the read stops at ``limit + 1`` bytes,
+    so a huge (or growing) file costs nothing; FIFOs and devices are refused
+    because reading them could block or never end.
+    """
     try:
-        raw = path.read_bytes()
+        with path.open("rb") as fh:
+            info = os.fstat(fh.fileno())
+            if not stat.S_ISREG(info.st_mode):
+                raise where.error("not a regular file")
+            if info.st_size > limit:
+                raise where.error(f"file larger than {limit} bytes ({info.st_size} bytes)")
+            raw = fh.read(limit + 1)
     except OSError as exc:
         raise where.error(f"cannot read: {exc.strerror or exc}") from None
-    if len(raw) > MAX_FILE_BYTES:
-        raise where.error(f"file larger than {MAX_FILE_BYTES} bytes")
+    if len(raw) > limit:
+        raise where.error(f"file larger than {limit} bytes")
+    return raw
+
+
+def read_toml(path: Path) -> tuple[dict[str, Any], Locator]:
+    where = Where(str(path))
+    raw = read_limited(path, MAX_FILE_BYTES, where)
     try:
         text = raw.decode("utf-8")
         data = tomllib.loads(text)
-    except UnicodeDecodeError:
-        raise where.error("not UTF-8 text") from None
+    except UnicodeDecodeError as exc:
+        bad_line = raw[: exc.start].count(b"\n") + 1
+        raise RuleError("not UTF-8 text", path=str(path), line=bad_line) from None
     except RecursionError:  # tomllib recurses on nested arrays and inline tables
         raise where.error("values nested too deeply") from None
     except tomllib.TOMLDecodeError as exc:
@@ -474,4 +504,59 @@ def _parse_test(table: Any, index: int, where: Where, loc: Locator, problems: Pr
     case = TestCase(name=name, file=raw.get("file"), text=raw.get("text"), url=raw.get("url"), line=at.line)
     case.site, case.expected = raw.get("site"), raw.get("expected")
     case.contains, case.not_contains, case.metadata = raw.get("contains", []), raw.get("not_contains", []), meta
+    for key in ("file", "expected"):
+        if raw.get(key):
+            with problems.collect():
+                check_test_file(Path(where.path), raw[key], Where(at.path, loc.key(key, at.line), at.rule), key)
     return case
+
+
+def bundled_dir() -> Path:
+    # top-level rules/ in a checkout, installed as the package cleaner._bundled_rules
+    return Path(str(resources.files("cleaner._bundled_rules")))
+
+
+def fixture_root(rule_file: Path) -> Path:
+    """The folder a rule file's test fixtures must stay in: its own folder.
+
+    The bundled rules are the one exception: they ship with cleaner and their
+    fixtures are the repository's seed pages (``../fixtures/seeds``), so their
+    root is the folder above (absent from a wheel: those tests are skipped).
+    """
+    folder = rule_file.parent.resolve()
+    return folder.parent if folder in _bundled_folders() else folder
+
+
+def _bundled_folders() -> set[Path]:
+    """The installed bundled rules, and the ``rules/`` folder of the checkout this code runs from."""
+    folders = {bundled_dir().resolve()}
+    checkout = Path(__file__).resolve().parents[2]
+    if (checkout / "pyproject.toml").is_file():
+        folders.add(checkout / "rules")
+    return folders
+
+
+def check_test_file(rule_file: Path, name: str, where: Where, key: str = "file") -> Path:
+    """The fixture ``name`` inside the rule file's folder, or a RuleError.
+
+    Rule files come from strangers and ``rules test`` reads what they name, so a
+    fixture must stay in the folder: a relative path without '..', whose real
+    path (symlinks followed) is inside the folder's real path, and not too large.
+    A fixture that does not exist is not an error here: ``rules test`` skips it.
+    """
+    pure = Path(name)
+    if pure.is_absolute() or pure.anchor or name.startswith(("/", "\\")):
+        raise where.error(f"[[test]] {key} {name!r} must be a path relative to the rule file's folder")
+    has_dotdot = ".." in pure.parts or ".." in name.replace("\\", "/").split("/")
+    try:
+        folder = fixture_root(rule_file)
+        target = (rule_file.parent.resolve() / pure).resolve()
+    except (OSError, RuntimeError) as exc:  # RuntimeError: a symlink loop (before Python 3.13)
+        raise where.error(f"[[test]] {key} {name!r} cannot be resolved: {exc}") from None
+    if has_dotdot and folder == rule_file.parent.resolve():
+        raise where.error(f"[[test]] {key} {name!r} must not leave the rule file's folder ('..')")
+    if not target.is_relative_to(folder):
+        raise where.error(f"[[test]] {key} {name!r} leads outside the folder {folder} (through '..' or a symlink)")
+    if target.is_file() and target.stat().st_size > MAX_TEST_FILE_BYTES:
+        raise where.error(f"[[test]] {key} {name!r} is larger than {MAX_TEST_FILE_BYTES} bytes")
+    return target

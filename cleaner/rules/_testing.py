@@ -7,12 +7,12 @@ page resolves to the rule file under test and every expectation holds.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ._apply import SiteRules
 from ._book import RuleBook
-from ._format import TestCase
+from ._compile import MAX_TEST_FILE_BYTES, RuleError, Where
+from ._format import TestCase, check_test_file, read_limited
 
 if TYPE_CHECKING:
     from .._pipeline import Cleaner
@@ -46,14 +46,15 @@ def run_tests(book: RuleBook, only: list[SiteRules] | None = None) -> list[Outco
 
 
 def run_case(cleaner: Cleaner, rules: SiteRules, case: TestCase) -> Outcome:
-    base = rules.path.parent
+    data: str | bytes = case.text or ""
     if case.file is not None:
-        page_path = base / case.file
-        if not page_path.is_file():
-            return Outcome(rules, case, SKIP, [f"fixture not found: {page_path}"])
-        data: str | bytes = page_path.read_bytes()
-    else:
-        data = case.text or ""
+        try:
+            page = _fixture(rules, case, case.file, "file")
+        except RuleError as exc:
+            return Outcome(rules, case, FAIL, [exc.message])
+        if page is None:
+            return Outcome(rules, case, SKIP, [f"fixture not found: {rules.path.parent / case.file}"])
+        data = page
     resolved = cleaner.resolve_site(case.url, data if isinstance(data, str) else data.decode("utf-8", "replace"))
     if case.site:
         resolved = cleaner.rulebook.find(case.site) if cleaner.rulebook else None
@@ -61,7 +62,7 @@ def run_case(cleaner: Cleaner, rules: SiteRules, case: TestCase) -> Outcome:
     if resolved is None or resolved.path != rules.path:
         problems.append(f"page resolved to {resolved.file_name if resolved else 'no rule file'}, not this one")
     result = cleaner.clean(data, url=case.url, site=case.site)
-    problems += _check_text(result.text, case, base)
+    problems += _check_text(result.text, rules, case)
     meta = result.metadata.to_dict()
     for key, want in case.metadata.items():
         if meta.get(key) != want:
@@ -69,13 +70,25 @@ def run_case(cleaner: Cleaner, rules: SiteRules, case: TestCase) -> Outcome:
     return Outcome(rules, case, FAIL if problems else PASS, problems)
 
 
-def _check_text(text: str, case: TestCase, base: Path) -> list[str]:
+def _fixture(rules: SiteRules, case: TestCase, name: str, key: str) -> bytes | None:
+    """A fixture's bytes, None when it is missing; checked again here (the folder may have changed since load)."""
+    where = Where(str(rules.path), case.line, case.name)
+    target = check_test_file(rules.path, name, where, key)
+    if not target.exists():
+        return None
+    return read_limited(target, MAX_TEST_FILE_BYTES, where)
+
+
+def _check_text(text: str, rules: SiteRules, case: TestCase) -> list[str]:
     problems = []
     if case.expected is not None:
-        expected_path = base / case.expected
-        if not expected_path.is_file():
-            problems.append(f"expected file not found: {expected_path}")
-        elif text.strip() != expected_path.read_text(encoding="utf-8").strip():
+        try:
+            expected = _fixture(rules, case, case.expected, "expected")
+        except RuleError as exc:
+            expected, problems = None, [exc.message]
+        if expected is None:
+            problems = problems or [f"expected file not found: {rules.path.parent / case.expected}"]
+        elif text.strip() != expected.decode("utf-8", "replace").strip():
             problems.append(f"text differs from {case.expected}")
     problems += [f"missing: {s!r}" for s in case.contains if s not in text]
     problems += [f"should be gone: {s!r}" for s in case.not_contains if s in text]
