@@ -21,11 +21,14 @@ from .._dates import find_date
 from .._model import Block, Metadata
 from ._compile import (
     MAX_METADATA_MATCH_CHARS,
+    MAX_METADATA_PROGRAM_SIZE,
     MAX_METADATA_SCAN_CHARS,
     MAX_RULE_BLOCK_CHARS,
+    MAX_TEXT_PROGRAM_SIZE,
     Problems,
     Regex,
     Where,
+    check_budget,
     combine,
     compile_joined,
     compile_regex,
@@ -129,7 +132,19 @@ class SiteRules:
         with problems.collect():
             self._body = self._compile_body(spec.body)
         self._meta = self._compile_meta(spec, problems)
+        with problems.collect():
+            self._check_budgets()
         self._compile_html(spec, problems)
+
+    def _check_budgets(self) -> None:
+        where = Where(self.spec.path)
+        text = [r.rx for r in (*self._keeps, *self._drops)]
+        text += [rx for s in self._sections for rx in (s.start, s.end) if rx is not None]
+        markers = [*self._truncates, *([self._body] if self._body else [])]
+        text += [rx for m in markers for rx in (m.start, m.end) if rx is not None]
+        check_budget([rx.programsize for rx in text], MAX_TEXT_PROGRAM_SIZE, "text rules", where)
+        meta = [p.find.programsize for patterns in self._meta.values() for p in patterns]
+        check_budget(meta, MAX_METADATA_PROGRAM_SIZE, "metadata patterns", where)
 
     def _compile_body(self, body: BodyRule | None) -> _Marker | None:
         if body is None:

@@ -32,12 +32,16 @@ MAX_ERRORS_PER_FILE = 50
 # RE2 memory budget per compiled regex; above it compilation fails cleanly.
 REGEX_MAX_MEM = 8 << 20
 # RE2 is linear in the text, but the factor is the program size when its DFA
-# gives up (large counted repetitions) or when capture groups must be filled:
-# `(.*){1,1000}a` (program size 11,004) took 0.8 s per 10 KB line. These caps
-# keep the factor small; the bundled rules stay far below them.
+# gives up (wide counted repetitions like `.{1,300}`) or when capture groups
+# must be filled: `(.*){1,1000}a` (program size 11,004) took 0.8 s per 10 KB
+# line, and a 1 MB page with it as a global rule 55 s. Measured worst case
+# under these caps: about 1 ns per character per program-size unit, so the
+# budgets per file bound what one rule file adds to a page. The bundled rules
+# stay below half of each (largest: 2,222 for text rules, 2,870 for metadata).
 MAX_REPEAT_COUNT = 300  # the n and m of {n}, {n,}, {n,m}
 MAX_PROGRAM_SIZE = 3_000  # one pattern
-MAX_RULE_PROGRAM_SIZE = 20_000  # one rule's patterns joined into one alternation
+MAX_TEXT_PROGRAM_SIZE = 5_000  # a file's text rules (drop, keep, section, truncate, body) together
+MAX_METADATA_PROGRAM_SIZE = 6_000  # a file's metadata patterns together (run once per page, on its start)
 # Text rules skip blocks longer than this: a widget is a short line, and a
 # hostile line must not multiply with every rule's pattern.
 MAX_RULE_BLOCK_CHARS = 10_000
@@ -192,7 +196,7 @@ def compile_regex(pattern: str, where: Where, *, capture: bool = False) -> Regex
 
 def compile_joined(pattern: str, where: Where) -> Regex:
     """An alternation of patterns already checked one by one: only its total size is bounded."""
-    return _compile(pattern, where, MAX_RULE_PROGRAM_SIZE, capture=False)
+    return _compile(pattern, where, MAX_TEXT_PROGRAM_SIZE, capture=False)
 
 
 def _compile(pattern: str, where: Where, max_size: int, *, capture: bool) -> Regex:
@@ -202,11 +206,21 @@ def _compile(pattern: str, where: Where, max_size: int, *, capture: bool) -> Reg
         raise where.error(f"invalid or unsupported regex {_short(pattern)}: {_re2_message(exc)}") from None
     if rx.programsize > max_size:
         what = "pattern" if max_size == MAX_PROGRAM_SIZE else "the rule's patterns together"
+
         raise where.error(
             f"{what} too costly: RE2 program size {rx.programsize} above {max_size} "
             f"(smaller counted repetitions, fewer alternatives) {_short(pattern)}"
         )
     return rx
+
+
+def check_budget(sizes: list[int], budget: int, what: str, where: Where) -> None:
+    """A file's compiled patterns of one kind must fit ``budget`` together: each page pays for all of them."""
+    if sum(sizes) > budget:
+        raise where.error(
+            f"{what} too costly together: RE2 program size {sum(sizes)} above {budget} "
+            "(fewer or simpler patterns, smaller counted repetitions)"
+        )
 
 
 def _short(text: str, limit: int = 80) -> str:
