@@ -194,6 +194,11 @@ class Locator:
         found = self.headers.get(name, [])
         return found[index] if index < len(found) else None
 
+    def table_or_child(self, name: str) -> int | None:
+        """The first header of ``name`` or of a table under it (``[a.b.c]`` for ``a``)."""
+        lines = [no for header, nos in self.headers.items() if header.split(".")[0].strip() == name for no in nos]
+        return min(lines, default=None)
+
     def key(self, key: str, after: int | None) -> int | None:
         pat = re.compile(rf"^\s*[\"']?{re.escape(key)}[\"']?\s*=")
         start = after or 1
@@ -212,6 +217,9 @@ def read_limited(path: Path, limit: int, where: Where) -> bytes:
     because reading them could block or never end.
     """
     try:
+        # stat before open: opening a FIFO for reading would block until a writer comes
+        if not stat.S_ISREG(path.stat().st_mode):
+            raise where.error("not a regular file")
         with path.open("rb") as fh:
             info = os.fstat(fh.fileno())
             if not stat.S_ISREG(info.st_mode):
@@ -303,7 +311,7 @@ def parse_spec(path: Path, problems: Problems) -> SiteSpec:
     where = Where(str(path))
     for key in data:
         if key not in TOP and key not in ARRAYS:
-            at = Where(str(path), loc.table(key) or loc.key(key, 1))
+            at = Where(str(path), loc.table_or_child(key) or loc.key(key, 1))
             problems.add(at.error(unknown("table", key, [*TOP, *ARRAYS])))
     spec = _parse_site(data.get("site"), where, loc, problems)
     _parse_rules(spec, data, loc, problems)
