@@ -213,3 +213,90 @@ def test_huge_rule_file_is_refused_without_reading_it(tmp_path: Path) -> None:
     assert os.waitstatus_to_exitcode(status) == 1, out
     assert "file larger than 524288 bytes" in out
     assert usage.ru_maxrss < 200 * 1024  # KiB: the interpreter and the libraries, not the file
+
+
+# --- what must still load: the limits are not allowed to refuse the forms real rules use ---
+
+ALLOWED = [
+    ("drop", "'\\((?:Photo|Image|File photo) (?:by|credit:?|:) [^()]{2,120}\\)'"),  # albawaba
+    ("drop", "'[A-Z][A-Za-z]+(?: [A-Za-z]+){0,3} icon'"),  # grahammedia: a group repeated at most 10 times
+    ("drop", "'Beta V\\.\\d+(?:\\.\\d+)* - Powered by automated translation'"),  # a group starting with a separator
+    ("drop", "'(?:\\w{1,20} )+end'"),  # a bounded inner repetition
+    ("drop", "'(?:a|aa)+$'"),  # exponential under backtracking, linear and small under RE2
+    ("metadata", "'(?m)^([^\\n]{10,300})\\nPublished'"),  # news24 and others: {10,300}
+    ("html", "\"//*[contains(@class,'field--name-field-summary')]\""),
+    ("html", "'//figure/figcaption'"),
+    ("html", "\"//h1[@class='headline']\""),
+    ("html", "'//div[p]'"),
+    ("html", "\"//p[../@class='x']\""),
+    ("html", "'(//article)[1]'"),
+    ("html", "'//a | //aside'"),
+]
+
+
+def allowed_file(kind: str, value: str) -> str:
+    if kind == "drop":
+        return drop(value)
+    if kind == "metadata":
+        return SITE + f"\n[metadata]\ntitle = [{value}]\n"
+    return SITE + f"\n[html]\nstrip = [{value}]\n"
+
+
+@pytest.mark.parametrize(("kind", "value"), ALLOWED, ids=[v for _k, v in ALLOWED])
+def test_forms_real_rules_use_still_load(tmp_path: Path, cli: Cli, kind: str, value: str) -> None:
+    (tmp_path / "ok.toml").write_text(allowed_file(kind, value))
+    result = cli("rules", "check", tmp_path)
+    assert result.exit_code == 0, result.output
+
+
+BUNDLED = sorted([*(ROOT / "rules").glob("*.toml"), *(ROOT / "rules" / "examples").glob("*.toml")])
+
+
+@pytest.mark.parametrize("path", BUNDLED, ids=[p.name for p in BUNDLED])
+def test_every_bundled_rule_file_loads(cli: Cli, path: Path) -> None:
+    result = cli("rules", "check", path)
+    assert result.exit_code == 0, result.output
+
+
+# --- run time: a rule file at the limits costs a bounded time per page ---
+
+WORST_GLOBAL = """[site]
+name = "worst"
+domains = ["*"]
+
+[[drop]]
+id = "slow"
+category = "related"
+contains = ['.{1,300}a', '.{1,200}b']
+
+[metadata]
+title = ['(?m)^([^\\n]{10,300})\\nx', '(?m)^([^\\n]{10,300})\\ny']
+"""
+
+
+def test_rule_file_at_the_limits_costs_bounded_time_on_a_1mb_page(tmp_path: Path) -> None:
+    from cleaner._model import Block
+    from cleaner.rules import load_file
+
+    (tmp_path / "worst.toml").write_text(WORST_GLOBAL)
+    rules = load_file(tmp_path / "worst.toml")
+    line = ("xyz " * 2_250) + "ab"  # 9,002 characters, a match only at the very end
+    blocks = [Block(index=i, text=line, words=2_250) for i in range(110)]  # about 1 MB
+    started = time.perf_counter()
+    rules.apply_text(blocks)
+    rules.text_metadata(blocks)
+    assert time.perf_counter() - started < 3.0  # measured 0.1 s; `(.*){1,1000}a` alone took 55 s per MB
+    assert all(b.decision is not None for b in blocks)
+
+
+def test_text_rules_skip_blocks_over_the_cap(tmp_path: Path) -> None:
+    from cleaner._model import Block
+    from cleaner.rules import load_file
+    from cleaner.rules._compile import MAX_RULE_BLOCK_CHARS
+
+    (tmp_path / "r.toml").write_text(drop("'needle'"))
+    rules = load_file(tmp_path / "r.toml")
+    short = Block(index=0, text="needle " + "x" * 100, words=2)
+    long = Block(index=1, text="needle " + "x" * MAX_RULE_BLOCK_CHARS, words=2)
+    rules.apply_text([short, long])
+    assert short.decision is not None and long.decision is None  # the long block is left to the engine
