@@ -44,8 +44,10 @@ def regex_problem(pattern: str, max_repeat: int) -> str | None:
     """Why ``pattern``'s shape is too costly, or None.
 
     Rejected: a counted repetition above ``max_repeat``, and a repeated group
-    around an unbounded repetition (``(a+)+``, ``(.*){2,9}``): quadratic under a
-    backtracking engine, and under RE2 a large program for no gain.
+    around an unbounded repetition (``(a+)+``, ``(.*){2,50}``): quadratic under a
+    backtracking engine, and under RE2 a large program for no gain. Allowed:
+    the group repeated at most MAX_NESTED_REPEAT times, or starting with a fixed
+    separator character that delimits each repetition (``(?:\\.\\d+)*``).
     """
     scan = _Scan(max_repeat)
     i = 0
