@@ -250,6 +250,20 @@ class ErrorReader(Reader):
         yield self.failed(self.id, self.rel, self.error)
 
 
+class SkippedReader(Reader):
+    """An input found but not read, with the reason (a symlink in a folder): one skipped document."""
+
+    __slots__ = ("reason",)
+    count = 1
+
+    def __init__(self, path: str, id: str, rel: str, reason: str) -> None:
+        super().__init__(path, id, rel)
+        self.reason = reason
+
+    def read(self) -> Iterator[Document]:
+        yield Document(self.id, self.shown, self.rel, skip=self.reason)
+
+
 class FileReader(Reader):
     """One HTML or text page (possibly gzipped); the worker loads the bytes."""
 
