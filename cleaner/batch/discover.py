@@ -26,6 +26,7 @@ from .readers import (
     WarcReader,
     kind_of,
     peek_kind,
+    printable,
     require_warcio,
     strip_ext,
 )
@@ -82,7 +83,7 @@ def discover(inputs: Sequence[str], options: InputOptions) -> list[Reader]:
     seen: set[str] = set()
     for arg in inputs:
         for found in _expand(arg, options):
-            id = _unique(_id_of(found.rel), seen)
+            id = _unique(printable(_id_of(found.rel)), seen)  # unique as the report shows it
             readers.append(_reader(found, id, options))
     return readers
 

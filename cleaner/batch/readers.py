@@ -216,9 +216,10 @@ class Reader:
     count: int | None = None
 
     def __init__(self, path: str, id: str, rel: str) -> None:
-        # ``path`` opens the file (a name that is not UTF-8 keeps its surrogate escapes);
-        # the id, output name and shown path are encodable.
-        self.path, self.id, self.rel = path, printable(id), printable(rel)
+        # ``path`` opens the file and ``rel`` names its outputs: a name that is not UTF-8
+        # keeps its surrogate escapes there, so outputs mirror the input's bytes. The id
+        # and the shown path go into records and reports: they are encodable.
+        self.path, self.id, self.rel = path, printable(id), rel
 
     @property
     def shown(self) -> str:

@@ -109,7 +109,7 @@ NAMES = [
     Name("very long", b"a" * 240 + b".html", "a" * 240 + ".html"),
     Name("starts with a dash", b"-rf.html", "-rf.html"),
     Name("starts with a dash, named as ./-rf.html", b"-rf.html", "-rf.html", given="arg"),
-    Name("spaces and quotes", b"it's \"quoted\" .html", "it's \"quoted\" .html"),
+    Name("spaces and quotes", b'it\'s "quoted" .html', 'it\'s "quoted" .html'),
 ]
 
 
@@ -284,3 +284,17 @@ def test_resource_module_reports_children() -> None:
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert int(done.stdout) > RSS_LIMIT_MB
     assert resource.RUSAGE_CHILDREN is not None
+
+
+def test_names_that_are_not_utf8_get_distinct_ids_and_mirrored_outputs(cli: Cli, tmp_path: Path) -> None:
+    folder = tmp_path / "in"
+    folder.mkdir()
+    names = [b"bad\xfe.html", b"bad\xff.html"]  # both show as "bad\ufffd.html"
+    for name in names:
+        Path(os.fsdecode(os.path.join(os.fsencode(folder), name))).write_text(HTML)
+    report, out = tmp_path / "report.jsonl", tmp_path / "out"
+    result = cli("clean", folder, "--report", report, "-o", out, "--jobs", "1")
+    assert result.exit_code == 0, result.output
+    assert sorted(str(r["id"]) for r in report_rows(report)) == ["bad\ufffd", "bad\ufffd~2"]
+    written = sorted(n for n in os.listdir(os.fsencode(out)) if n.endswith(b".txt"))
+    assert written == [name + b".txt" for name in names]

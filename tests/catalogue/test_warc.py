@@ -57,6 +57,7 @@ class Case:
     error: str = ""  # a word every error row names
     exit_code: int = 1
     suffix: str = ".warc"
+    reason: str = ""  # a word every skipped row's reason names
 
 
 R1, R2, R3 = record(1), record(2), record(3)
@@ -82,8 +83,8 @@ CASES = [
          "not a WARC record header"),
     Case("not a WARC at all", b"<html><body><p>hello</p></body></html>\n", ["error"], "offset 0"),
     Case("binary file named .warc", bytes(range(256)) * 64, ["error"], "offset 0"),
-    Case("empty file", b"", ["skipped"], exit_code=0),
-    Case("blank lines only", b"\r\n" * 10, ["skipped"], exit_code=0),
+    Case("empty file", b"", ["skipped"], exit_code=0, reason="no records"),
+    Case("blank lines only", b"\r\n" * 10, ["skipped"], exit_code=0, reason="no records"),
     Case("stream ends inside the headers", R1 + b"WARC/1.0\r\nWARC-Type: response\r\n", ["ok", "error"],
          "inside the WARC headers"),
     Case("stream ends inside the block", R1 + R2[: len(R2) // 2], ["ok", "error"], "stream ends"),
@@ -117,6 +118,8 @@ def test_every_record_is_read_or_reported_lost(cli: Cli, tmp_path: Path, case: C
     for row in rows:
         if row["status"] == "error":
             assert case.error in str(row["error"]), row
+        if row["status"] == "skipped":
+            assert case.reason in str(row["reason"]), row
     records = report_rows(tmp_path / "out.jsonl")
     assert all("WARC/1.0" not in str(r["text"]) for r in records), "a header leaked into a page's text"
     assert all("WARC-Type" not in str(r["text"]) for r in records)
