@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import fnmatch
 import os
+import stat
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -59,6 +60,7 @@ class InputOptions:
 
 SYMLINK_SKIPPED = "symlink (use --follow-symlinks)"
 SYMLINK_LOOP = "symlink to a folder already walked"
+NOT_REGULAR = "not a regular file (FIFO, socket or device)"
 
 
 @dataclass(frozen=True, slots=True)
@@ -157,11 +159,22 @@ def walk(
                 continue
             if skip and (_norm(real_dir, name) in skip or (follow_symlinks and os.path.realpath(full) in skip)):
                 continue
-            if not follow_symlinks and full.is_symlink():
-                yield _Input(str(full), rel, skip=SYMLINK_SKIPPED)
-                continue
-            yield _Input(str(full), rel)
+            yield _Input(str(full), rel, skip=_file_skip(full, follow_symlinks))
     yield from _unlisted(root, errors)
+
+
+def _file_skip(path: Path, follow_symlinks: bool) -> str | None:
+    """Why a file found in a folder is not read: a symlink not to follow, or not a regular
+    file (a FIFO would block the worker, a device never ends). None: read it."""
+    try:
+        st = os.lstat(path)
+        if stat.S_ISLNK(st.st_mode):
+            if not follow_symlinks:
+                return SYMLINK_SKIPPED
+            st = os.stat(path)
+    except OSError:
+        return None  # gone or a broken link: the worker reports why it cannot be read
+    return None if stat.S_ISREG(st.st_mode) else NOT_REGULAR
 
 
 def _identity(path: str | Path) -> tuple[int, int]:

@@ -351,13 +351,10 @@ class JsonlReader(ContainerReader):
         empty = True
         with self.open() as fh:
             for lineno, line, whole in _lines(fh, limit):
-                if not whole:
-                    yield self.too_long(lineno)
-                elif line.strip():
-                    yield self.parse(line, lineno)
-                else:
-                    continue
+                if whole and not line.strip():
+                    continue  # blank lines are not records
                 empty = False
+                yield self.parse(line, lineno) if whole else self.too_long(lineno)
         if empty:
             yield self.no_records()
 
@@ -527,7 +524,7 @@ def _parse_record(raw: bytes) -> Any:
     """warcio's record for the bytes of one record (headers and block)."""
     from warcio.archiveiterator import ArchiveIterator  # lazy: only WARC inputs need warcio
 
-    for record in ArchiveIterator(io.BytesIO(raw + b"\r\n\r\n")):
+    for record in ArchiveIterator(io.BytesIO(raw)):
         return record
     raise ValueError("warcio found no record")
 

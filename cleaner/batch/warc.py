@@ -28,10 +28,13 @@ MAX_HEADER_LINE = 64 * 1024  # one WARC header line (long target URIs fit)
 MAX_HEADER_BYTES = 1024 * 1024  # a record's WARC headers, all lines
 HEAD_BYTES = 256 * 1024  # kept of an oversized block: HTTP headers and the first bytes, for the filter
 CHUNK = 1024 * 1024  # read size when passing over bytes
+MAX_LENGTH_DIGITS = 18  # a Content-Length beyond 10**18 bytes is not one
+MAX_TRAILER_LINES = 1024  # blank lines looked at after a block; the rest are passed over as usual
 _VERSION_LINE = re.compile(rb"WARC/\d+\.\d+\r?\n")
 _RESYNC_PREFIX = b"WARC/1."  # a line starting with this is taken as the next record's start
 _BLANK = (b"\r\n", b"\n")
 _TRAILER_LINES = 2  # a record's block ends with CRLF CRLF
+_END_OF_RECORD = b"\r\n\r\n"
 _EMBEDDED_HEADER = re.compile(rb"\n\r?\nWARC/\d+\.\d+\r?\n")  # a record starting inside a block
 
 # What reading a broken stream raises, besides OSError (BadGzipFile): a cut-off gzip, bad data.
@@ -40,8 +43,8 @@ READ_ERRORS: tuple[type[Exception], ...] = (OSError, EOFError, zlib.error)
 
 @dataclass(frozen=True, slots=True)
 class Piece:
-    """One record read whole: ``raw`` is its headers and block (the block cut to
-    ``HEAD_BYTES`` when ``oversized``), a complete record for warcio."""
+    """One record read whole: ``raw`` is its headers, block (cut to ``HEAD_BYTES``
+    when ``oversized``) and end of record, a complete record for warcio."""
 
     offset: int
     raw: bytes
@@ -92,7 +95,8 @@ class _Source:
             del self._pending[:size]
         got = len(parts[0]) if parts else 0
         while got < size:
-            data = self._checked(self._stream.read, size - got)
+            # In chunks: a bogus Content-Length must not size one allocation.
+            data = self._checked(self._stream.read, min(CHUNK, size - got))
             if not data:
                 break
             parts.append(data)
@@ -165,7 +169,7 @@ def _record(source: _Source, start: int, version: bytes, max_block: int | None) 
         if not oversized:
             source.unread(block)  # the records it swallowed are found again by resynchronising
         raise _Bad(f"Content-Length {length} does not end the record: no WARC header follows its block")
-    return Piece(start, headers + block, oversized)
+    return Piece(start, b"".join((headers, block, _END_OF_RECORD)), oversized)
 
 
 def _headers(source: _Source, version: bytes) -> bytes:
@@ -189,12 +193,10 @@ def _content_length(headers: bytes) -> int:
     for line in headers.split(b"\n")[1:]:
         name, colon, value = line.partition(b":")
         if colon and name.strip().lower() == b"content-length":
-            try:
-                length = int(value.strip())
-            except ValueError:
-                break
-            if length >= 0:
-                return length
+            digits = value.strip()
+            # ASCII digits only (no sign, no underscores), and few: int() refuses thousands of them.
+            if digits.isdigit() and len(digits) <= MAX_LENGTH_DIGITS:
+                return int(digits)
             break
     raise _Bad("no valid Content-Length header")
 
@@ -222,7 +224,7 @@ def _ends_cleanly(source: _Source, block: bytes | None) -> bool:
     try:
         line = source.readline(MAX_HEADER_LINE)
         seen.append(line)
-        while line in _BLANK:
+        while line in _BLANK and len(seen) <= MAX_TRAILER_LINES:
             line = source.readline(MAX_HEADER_LINE)
             seen.append(line)
     except READ_ERRORS:  # the record is whole; the stream breaks after it, and the next read says so

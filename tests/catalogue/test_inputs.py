@@ -298,3 +298,15 @@ def test_names_that_are_not_utf8_get_distinct_ids_and_mirrored_outputs(cli: Cli,
     assert sorted(str(r["id"]) for r in report_rows(report)) == ["bad\ufffd", "bad\ufffd~2"]
     written = sorted(n for n in os.listdir(os.fsencode(out)) if n.endswith(b".txt"))
     assert written == [name + b".txt" for name in names]
+
+
+def test_a_fifo_in_a_folder_is_skipped_not_waited_for(cli: Cli, tmp_path: Path) -> None:
+    folder = tmp_path / "in"
+    folder.mkdir()
+    os.mkfifo(folder / "pipe.html")  # opening it would block until a writer comes
+    (folder / SOUND).write_text(HTML)
+    result, rows = run(cli, tmp_path, folder)
+    assert rows["pipe.html"]["status"] == "skipped"
+    assert rows["pipe.html"]["reason"] == "not a regular file (FIFO, socket or device)"
+    assert rows[SOUND]["status"] == "ok"
+    assert result.exit_code == 0
