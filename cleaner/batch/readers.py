@@ -229,8 +229,8 @@ class Reader:
     def read(self) -> Iterator[Document]:
         raise NotImplementedError
 
-    def failed(self, id: str, rel: str, error: str, status: str = "error") -> Document:
-        return Document(id=id, path=self.shown, rel=rel, error=error, fail_status=status)
+    def failed(self, id: str, rel: str, error: str, status: str = "error", path: str | None = None) -> Document:
+        return Document(id=id, path=path or self.shown, rel=rel, error=error, fail_status=status)
 
     def no_records(self) -> Document:
         """The one row of a container without a single record: the input is accounted for."""
@@ -288,21 +288,28 @@ class ContainerReader(Reader):
     ``opener`` gives the bytes when they do not come from ``path`` (stdin).
     """
 
-    __slots__ = ("max_bytes", "mode", "opener")
+    __slots__ = ("max_bytes", "mode", "opener", "reached")
 
     def __init__(
         self, path: str, id: str, rel: str, *, mode: Mode | None, max_bytes: int | None, opener: Opener | None = None
     ) -> None:
         super().__init__(path, id, rel)
         self.mode, self.max_bytes, self.opener = mode, max_bytes, opener
+        self.reached = 0  # the number of the last record (line) read; records() keeps it
 
     def read(self) -> Iterator[Document]:
-        n = 0
         try:
-            for n, doc in enumerate(self.records(), start=1):  # noqa: B007 - n used after the loop
-                yield doc
+            yield from self.records()
         except Exception as exc:  # a truncated or corrupt container: report it, stop this file
-            yield self.failed(f"{self.id}/{n + 1}", f"{self.rel}/{n + 1}", f"cannot read {self.shown}: {describe(exc)}")
+            yield self.failed_record(self.reached + 1, f"cannot read {self.shown}: {describe(exc)}")
+
+    def record_path(self, n: int) -> str:
+        """How reports show record ``n``: each record has its own path (reports merge by path)."""
+        raise NotImplementedError
+
+    def failed_record(self, n: int, error: str, status: str = "error", id: str | None = None) -> Document:
+        rel, path = f"{self.rel}/{n}", self.record_path(n)
+        return self.failed(id or f"{self.id}/{n}", rel, error, status, path=path)
 
     def open(self) -> AbstractContextManager[IO[bytes]]:
         """The input's bytes, gunzipped when the name or the first bytes say gzip."""
@@ -351,6 +358,7 @@ class JsonlReader(ContainerReader):
         empty = True
         with self.open() as fh:
             for lineno, line, whole in _lines(fh, limit):
+                self.reached = lineno
                 if whole and not line.strip():
                     continue  # blank lines are not records
                 empty = False
@@ -361,25 +369,28 @@ class JsonlReader(ContainerReader):
     def too_long(self, lineno: int) -> Document:
         limit = f"max_bytes={self.max_bytes} + {JSONL_LINE_OVERHEAD} bytes for the JSON"
         error = f"line {lineno}: longer than {limit}; not parsed"
-        return self.failed(f"{self.id}/{lineno}", f"{self.rel}/{lineno}", error, STATUS_TOO_LARGE)
+        return self.failed_record(lineno, error, STATUS_TOO_LARGE)
+
+    def record_path(self, n: int) -> str:
+        return f"{self.shown}:{n}"
 
     def parse(self, line: bytes, lineno: int) -> Document:
-        id, rel = f"{self.id}/{lineno}", f"{self.rel}/{lineno}"
         try:
             record = _load_json(line)
         except (ValueError, RecursionError) as exc:  # each line has its own outcome; the file goes on
-            return self.failed(id, rel, f"line {lineno}: invalid JSON ({describe(exc)})")
+            return self.failed_record(lineno, f"line {lineno}: invalid JSON ({describe(exc)})")
         if not isinstance(record, dict):
-            return self.failed(id, rel, f"line {lineno}: not a JSON object")
-        if record.get(self.fields.id) is not None:
-            id = str(record[self.fields.id])
+            return self.failed_record(lineno, f"line {lineno}: not a JSON object")
+        id = str(record[self.fields.id]) if record.get(self.fields.id) is not None else None
         data, mode = self.content(record)
         if data is None:
-            return self.failed(id, rel, f"line {lineno}: no string field {self.fields.html!r} or {self.fields.text!r}")
+            error = f"line {lineno}: no string field {self.fields.html!r} or {self.fields.text!r}"
+            return self.failed_record(lineno, error, id=id)
         if self.oversized(data):
-            return self.failed(id, rel, f"line {lineno}: above max_bytes={self.max_bytes}", STATUS_TOO_LARGE)
+            error = f"line {lineno}: above max_bytes={self.max_bytes}"
+            return self.failed_record(lineno, error, STATUS_TOO_LARGE, id=id)
         url = record.get(self.fields.url)
-        doc_path = f"{self.shown}:{lineno}"
+        id, rel, doc_path = id or f"{self.id}/{lineno}", f"{self.rel}/{lineno}", self.record_path(lineno)
         doc = Document(id, doc_path, rel, data=data, url=url if isinstance(url, str) else None, mode=mode)
         doc.extra = self.extra(record) or None
         return doc
@@ -482,6 +493,7 @@ class WarcReader(ContainerReader):
         n = 0
         with self.open() as fh:
             for n, piece in enumerate(split(fh, block_limit), start=1):
+                self.reached = n
                 doc = self.piece(piece, n)
                 if doc.skip is None or self.report_skipped:
                     yield doc
@@ -490,17 +502,19 @@ class WarcReader(ContainerReader):
 
     def piece(self, piece: Piece | Broken, n: int) -> Document:
         if isinstance(piece, Broken):
-            return self.failed(f"{self.id}/{n}", f"{self.rel}/{n}", f"WARC {piece.error}")
+            return self.failed_record(n, f"WARC {piece.error}")
         try:
             return self.document(_parse_record(piece.raw), n, oversized=piece.oversized)
         except Exception as exc:  # warcio on one record's bytes: its failure is this record's alone
-            error = f"WARC offset {piece.offset}: cannot parse the record: {describe(exc)}"
-            return self.failed(f"{self.id}/{n}", f"{self.rel}/{n}", error)
+            return self.failed_record(n, f"WARC offset {piece.offset}: cannot parse the record: {describe(exc)}")
+
+    def record_path(self, n: int) -> str:
+        return f"{self.shown}#{n}"
 
     def document(self, record: Any, n: int, *, oversized: bool = False) -> Document:
         uri = _header_text(record.rec_headers.get_header("WARC-Target-URI"))
         record_id = (_header_text(record.rec_headers.get_header("WARC-Record-ID")) or "").strip("<>")
-        id, rel, path = record_id or uri or f"{self.id}/{n}", f"{self.rel}/{n}", f"{self.shown}#{n}"
+        id, rel, path = record_id or uri or f"{self.id}/{n}", f"{self.rel}/{n}", self.record_path(n)
         if record.rec_type not in self.RECORD_TYPES:
             return Document(id, path, rel, url=uri, skip=f"WARC {record.rec_type} record")
         if record.rec_type == "response" and record.http_headers is None:
