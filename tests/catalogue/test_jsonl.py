@@ -101,6 +101,7 @@ def test_every_line_gets_its_own_outcome(cli: Cli, tmp_path: Path, case: Case) -
     assert [r["status"] for r in rows] == case.statuses, rows
     assert result.exit_code == case.exit_code, result.output
     assert all(case.error in str(r["error"]) for r in rows if r["status"] in ("error", "too_large")), rows
+    assert len({r["path"] for r in rows}) == len(rows), "each row its own path: reruns merge reports by path"
     records = report_rows(out)
     assert len(records) == len([r for r in rows if r["status"] != "skipped"])
     if case.ids:

@@ -120,6 +120,7 @@ def test_every_record_is_read_or_reported_lost(cli: Cli, tmp_path: Path, case: C
     rows = report_rows(report)
     assert [r["status"] for r in rows] == case.statuses, rows
     assert result.exit_code == case.exit_code, result.output
+    assert len({r["path"] for r in rows}) == len(rows), "each row its own path: reruns merge reports by path"
     for row in rows:
         if row["status"] == "error":
             assert case.error in str(row["error"]), row
