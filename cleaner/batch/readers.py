@@ -132,6 +132,8 @@ def sniff_kind(head: bytes) -> str:
         try:
             if isinstance(json.loads(first), dict):
                 return "jsonl"
+        except RecursionError:  # a JSON object nested too deep: JSONL, whose reader reports that line
+            return "jsonl"
         except ValueError:
             # A first line longer than the sniffed bytes (a big HTML field) cannot be parsed yet.
             if not newline and stripped.startswith(b'{"'):

@@ -113,3 +113,13 @@ def test_stdin_jsonl_goes_on_after_a_deeply_nested_line(cli: Cli, tmp_path: Path
     result = cli("clean", "-", "--report", report, input=L1 + nested(5000) + L3)
     assert [r["status"] for r in report_rows(report)] == ["ok", "error", "ok"]
     assert result.exit_code == 1
+
+
+@pytest.mark.parametrize("given", ["stdin", "--input-format auto"])
+def test_a_deeply_nested_first_line_is_sniffed_as_jsonl_and_reported(cli: Cli, tmp_path: Path, given: str) -> None:
+    report, dump = tmp_path / "report.jsonl", tmp_path / "dump.data"
+    dump.write_bytes(nested(5000) + L1)
+    args = ["-"] if given == "stdin" else [dump, "--input-format", "auto"]
+    result = cli("clean", *args, "--report", report, input=dump.read_bytes() if given == "stdin" else None)
+    assert [r["status"] for r in report_rows(report)] == ["error", "ok"]
+    assert result.exit_code == 1
