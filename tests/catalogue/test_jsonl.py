@@ -43,6 +43,15 @@ class Case:
 
 
 L1, L3 = line(1), line(3)
+LINE_LIMIT = MAX_BYTES + 64 * 1024  # the longest line read, newline left out
+
+
+def padded(size: int) -> bytes:
+    """A sound line of ``size`` bytes, newline included: a small page and a long passed-through field."""
+    bare = line(2, pad="")
+    return bare.replace(b'"pad": ""', b'"pad": "' + b"p" * (size - len(bare)) + b'"')
+
+
 GZ_TAIL = gzip.compress(L1 + L3)
 
 CASES = [
@@ -70,6 +79,9 @@ CASES = [
     Case("surrogate pair is kept", L1 + line(2).replace(b'"doc-2"', b'"doc-\\ud83d\\ude00"') + L3, ["ok", "ok", "ok"],
          exit_code=0, ids=("doc-1", "doc-\U0001f600", "doc-3")),
     Case("line above max_bytes", L1 + line(2, html="x" * (MAX_BYTES + 70_000)) + L3, ["ok", "too_large", "ok"],
+         "line 2"),
+    Case("line at the line limit", L1 + padded(LINE_LIMIT + 1) + L3, ["ok", "ok", "ok"], exit_code=0),
+    Case("line one byte above the line limit", L1 + padded(LINE_LIMIT + 2) + L3, ["ok", "too_large", "ok"],
          "line 2"),
     Case("blank and whitespace lines are not records", b"\n  \n" + L1 + b"\r\n\t\n" + L3, ["ok", "ok"], exit_code=0),
     Case("CRLF line ends", L1.replace(b"\n", b"\r\n") + L3.replace(b"\n", b"\r\n"), ["ok", "ok"], exit_code=0),
