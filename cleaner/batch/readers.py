@@ -13,8 +13,8 @@ import gzip
 import io
 import json
 import os
+import re
 import sys
-import zlib
 from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass
@@ -23,6 +23,7 @@ from typing import IO, Any
 
 from .._model import STATUS_TOO_LARGE, Mode
 from .document import Document, describe
+from .warc import READ_ERRORS, Broken, Piece, split
 
 HTML_EXTS = frozenset({".html", ".htm", ".xhtml"})
 TEXT_EXTS = frozenset({".txt"})
@@ -34,10 +35,20 @@ REPORT_NAME = "_report.jsonl"  # the run report's default name in -o DIR; never 
 WARC_INSTALL_HINT = "pip install 'cleaner-web[warc]'"
 INPUT_FORMATS = ("auto", "html", "text", "jsonl", "warc")
 SNIFF_BYTES = 64 * 1024  # enough to see a WARC header or the first JSONL line of most dumps
+# A JSONL line may be this much longer than max_bytes: the JSON syntax, the id, url and other fields.
+JSONL_LINE_OVERHEAD = 64 * 1024
+# WARC: a record's block is its HTTP headers and the payload; this much of it is allowed for the headers.
+WARC_HTTP_HEADERS_ALLOWANCE = 64 * 1024
+REPLACEMENT = "\ufffd"
+_SURROGATES = re.compile("[\ud800-\udfff]")
+# A JSON line that may hold a lone surrogate: a \uD800-\uDFFF escape, or one encoded raw (json takes it).
+_SURROGATE_HINT = re.compile(rb"\\[uU][dD][89a-fA-F]|\xed[\xa0-\xbf]")
 
 
-# What reading a broken gzip stream raises, besides OSError (BadGzipFile): a cut-off stream, bad data.
-READ_ERRORS: tuple[type[Exception], ...] = (OSError, EOFError, zlib.error)
+def printable(text: str) -> str:
+    """``text`` with lone surrogates (from file names that are not UTF-8, from JSON
+    escapes) replaced by U+FFFD, so that every writer can encode it."""
+    return _SURROGATES.sub(REPLACEMENT, text)
 
 
 class InputError(ValueError):
@@ -121,6 +132,8 @@ def sniff_kind(head: bytes) -> str:
         try:
             if isinstance(json.loads(first), dict):
                 return "jsonl"
+        except RecursionError:  # a JSON object nested too deep: JSONL, whose reader reports that line
+            return "jsonl"
         except ValueError:
             # A first line longer than the sniffed bytes (a big HTML field) cannot be parsed yet.
             if not newline and stripped.startswith(b'{"'):
@@ -205,13 +218,25 @@ class Reader:
     count: int | None = None
 
     def __init__(self, path: str, id: str, rel: str) -> None:
-        self.path, self.id, self.rel = path, id, rel
+        # ``path`` opens the file and ``rel`` names its outputs: a name that is not UTF-8
+        # keeps its surrogate escapes there, so outputs mirror the input's bytes. The id
+        # and the shown path go into records and reports: they are encodable.
+        self.path, self.id, self.rel = path, printable(id), rel
+
+    @property
+    def shown(self) -> str:
+        """The path as reports and records show it: encodable text."""
+        return printable(self.path)
 
     def read(self) -> Iterator[Document]:
         raise NotImplementedError
 
-    def failed(self, id: str, rel: str, error: str, status: str = "error") -> Document:
-        return Document(id=id, path=self.path, rel=rel, error=error, fail_status=status)
+    def failed(self, id: str, rel: str, error: str, status: str = "error", path: str | None = None) -> Document:
+        return Document(id=id, path=path or self.shown, rel=rel, error=error, fail_status=status)
+
+    def no_records(self) -> Document:
+        """The one row of a container without a single record: the input is accounted for."""
+        return Document(self.id, self.shown, self.rel, skip="no records in the input")
 
 
 class ErrorReader(Reader):
@@ -228,6 +253,20 @@ class ErrorReader(Reader):
         yield self.failed(self.id, self.rel, self.error)
 
 
+class SkippedReader(Reader):
+    """An input found but not read, with the reason (a symlink in a folder): one skipped document."""
+
+    __slots__ = ("reason",)
+    count = 1
+
+    def __init__(self, path: str, id: str, rel: str, reason: str) -> None:
+        super().__init__(path, id, rel)
+        self.reason = reason
+
+    def read(self) -> Iterator[Document]:
+        yield Document(self.id, self.shown, self.rel, skip=self.reason)
+
+
 class FileReader(Reader):
     """One HTML or text page (possibly gzipped); the worker loads the bytes."""
 
@@ -239,7 +278,7 @@ class FileReader(Reader):
         self.mode, self.url = mode, url
 
     def read(self) -> Iterator[Document]:
-        yield Document(self.id, self.path, self.rel, source=Path(self.path), url=self.url, mode=self.mode)
+        yield Document(self.id, self.shown, self.rel, source=Path(self.path), url=self.url, mode=self.mode)
 
 
 Opener = Callable[[], AbstractContextManager[IO[bytes]]]
@@ -251,24 +290,36 @@ class ContainerReader(Reader):
     ``opener`` gives the bytes when they do not come from ``path`` (stdin).
     """
 
-    __slots__ = ("max_bytes", "mode", "opener")
+    __slots__ = ("max_bytes", "mode", "opener", "reached")
 
     def __init__(
         self, path: str, id: str, rel: str, *, mode: Mode | None, max_bytes: int | None, opener: Opener | None = None
     ) -> None:
         super().__init__(path, id, rel)
         self.mode, self.max_bytes, self.opener = mode, max_bytes, opener
+        self.reached = 0  # the number of the last record (line) read; records() keeps it
 
     def read(self) -> Iterator[Document]:
-        n = 0
         try:
-            for n, doc in enumerate(self.records(), start=1):  # noqa: B007 - n used after the loop
-                yield doc
+            yield from self.records()
         except Exception as exc:  # a truncated or corrupt container: report it, stop this file
-            yield self.failed(f"{self.id}/{n + 1}", f"{self.rel}/{n + 1}", f"cannot read {self.path}: {describe(exc)}")
+            yield self.failed_record(self.reached + 1, f"cannot read {self.shown}: {describe(exc)}")
+
+    def record_path(self, n: int) -> str:
+        """How reports show record ``n``: each record has its own path (reports merge by path)."""
+        raise NotImplementedError
+
+    def failed_record(self, n: int, error: str, status: str = "error", id: str | None = None) -> Document:
+        rel, path = f"{self.rel}/{n}", self.record_path(n)
+        return self.failed(id or f"{self.id}/{n}", rel, error, status, path=path)
 
     def open(self) -> AbstractContextManager[IO[bytes]]:
-        return self.opener() if self.opener is not None else open(self.path, "rb")
+        """The input's bytes, gunzipped when the name or the first bytes say gzip."""
+        if self.opener is not None:
+            return self.opener()
+        if is_gzip(self.path) or _has_gzip_magic(self.path):
+            return gzip.GzipFile(self.path, "rb")  # type: ignore[return-value]  # a binary file object
+        return open(self.path, "rb")
 
     def records(self) -> Iterator[Document]:
         raise NotImplementedError
@@ -304,36 +355,44 @@ class JsonlReader(ContainerReader):
         super().__init__(path, id, rel, mode=mode, max_bytes=max_bytes, opener=opener)
         self.fields = fields
 
-    def open(self) -> AbstractContextManager[IO[bytes]]:
-        if self.opener is not None:
-            return self.opener()
-        if is_gzip(self.path) or _has_gzip_magic(self.path):
-            return gzip.GzipFile(self.path, "rb")  # type: ignore[return-value]  # a binary file object
-        return open(self.path, "rb")
-
     def records(self) -> Iterator[Document]:
+        limit = None if self.max_bytes is None else self.max_bytes + JSONL_LINE_OVERHEAD
+        empty = True
         with self.open() as fh:
-            for lineno, line in enumerate(fh, start=1):
-                if line.strip():
-                    yield self.parse(line, lineno)
+            for lineno, line, whole in _lines(fh, limit):
+                self.reached = lineno
+                if whole and not line.strip():
+                    continue  # blank lines are not records
+                empty = False
+                yield self.parse(line, lineno) if whole else self.too_long(lineno)
+        if empty:
+            yield self.no_records()
+
+    def too_long(self, lineno: int) -> Document:
+        limit = f"max_bytes={self.max_bytes} + {JSONL_LINE_OVERHEAD} bytes for the JSON"
+        error = f"line {lineno}: longer than {limit}; not parsed"
+        return self.failed_record(lineno, error, STATUS_TOO_LARGE)
+
+    def record_path(self, n: int) -> str:
+        return f"{self.shown}:{n}"
 
     def parse(self, line: bytes, lineno: int) -> Document:
-        id, rel = f"{self.id}/{lineno}", f"{self.rel}/{lineno}"
         try:
-            record = json.loads(line)
-        except ValueError as exc:
-            return self.failed(id, rel, f"line {lineno}: invalid JSON ({exc})")
+            record = _load_json(line)
+        except (ValueError, RecursionError) as exc:  # each line has its own outcome; the file goes on
+            return self.failed_record(lineno, f"line {lineno}: invalid JSON ({describe(exc)})")
         if not isinstance(record, dict):
-            return self.failed(id, rel, f"line {lineno}: not a JSON object")
-        if record.get(self.fields.id) is not None:
-            id = str(record[self.fields.id])
+            return self.failed_record(lineno, f"line {lineno}: not a JSON object")
+        id = str(record[self.fields.id]) if record.get(self.fields.id) is not None else None
         data, mode = self.content(record)
         if data is None:
-            return self.failed(id, rel, f"line {lineno}: no string field {self.fields.html!r} or {self.fields.text!r}")
+            error = f"line {lineno}: no string field {self.fields.html!r} or {self.fields.text!r}"
+            return self.failed_record(lineno, error, id=id)
         if self.oversized(data):
-            return self.failed(id, rel, f"line {lineno}: above max_bytes={self.max_bytes}", STATUS_TOO_LARGE)
+            error = f"line {lineno}: above max_bytes={self.max_bytes}"
+            return self.failed_record(lineno, error, STATUS_TOO_LARGE, id=id)
         url = record.get(self.fields.url)
-        doc_path = f"{self.path}:{lineno}"
+        id, rel, doc_path = id or f"{self.id}/{lineno}", f"{self.rel}/{lineno}", self.record_path(lineno)
         doc = Document(id, doc_path, rel, data=data, url=url if isinstance(url, str) else None, mode=mode)
         doc.extra = self.extra(record) or None
         return doc
@@ -354,6 +413,41 @@ class JsonlReader(ContainerReader):
         consumed = {self.fields.id, self.fields.url}
         consumed.add(self.fields.html if isinstance(record.get(self.fields.html), str) else self.fields.text)
         return {k: v for k, v in record.items() if k not in consumed}
+
+
+def _lines(stream: IO[bytes], limit: int | None) -> Iterator[tuple[int, bytes, bool]]:
+    """``(number, line, whole)`` for each line; a line above ``limit`` bytes is read
+    through in pieces of ``limit`` and given as ``(number, b"", False)``: memory stays
+    bounded whatever the line (a gzip bomb on one line)."""
+    lineno = 0
+    while True:
+        line = stream.readline(-1 if limit is None else limit + 1)
+        if not line:
+            return
+        lineno += 1
+        if limit is None or len(line) <= limit or (line.endswith(b"\n") and len(line) == limit + 1):
+            yield lineno, line, True
+            continue
+        while line and not line.endswith(b"\n"):
+            line = stream.readline(limit)
+        yield lineno, b"", False
+
+
+def _load_json(line: bytes) -> Any:
+    """A JSON value whose strings hold no lone surrogate (each becomes U+FFFD).
+
+    json takes ``\\ud800`` escapes (and surrogates encoded raw) as text that no
+    UTF-8 writer can write; they are replaced here, at read time, so nothing
+    downstream meets them. Only lines that may hold one pay for the fix: a
+    second round trip through json, which keeps the nesting in C.
+    """
+    value = json.loads(line)
+    if _SURROGATE_HINT.search(line) is None:
+        return value
+    text = json.dumps(value, ensure_ascii=False)
+    if _SURROGATES.search(text) is None:
+        return value
+    return json.loads(_SURROGATES.sub(REPLACEMENT, text))
 
 
 def _has_gzip_magic(path: str) -> bool:
@@ -392,19 +486,37 @@ class WarcReader(ContainerReader):
         self.report_skipped = report_skipped
 
     def records(self) -> Iterator[Document]:
-        require_warcio()
-        from warcio.archiveiterator import ArchiveIterator  # lazy: only WARC inputs need warcio
+        """Every record, or a failed document for each stretch that is not one (see :mod:`.warc`).
 
+        A stream without a single record gives one skipped document: the input is accounted for.
+        """
+        require_warcio()
+        block_limit = None if self.max_bytes is None else self.max_bytes + WARC_HTTP_HEADERS_ALLOWANCE
+        n = 0
         with self.open() as fh:
-            for n, record in enumerate(ArchiveIterator(fh), start=1):
-                doc = self.document(record, n)
+            for n, piece in enumerate(split(fh, block_limit), start=1):
+                self.reached = n
+                doc = self.piece(piece, n)
                 if doc.skip is None or self.report_skipped:
                     yield doc
+        if n == 0:
+            yield self.no_records()
 
-    def document(self, record: Any, n: int) -> Document:
-        uri = record.rec_headers.get_header("WARC-Target-URI")
-        record_id = (record.rec_headers.get_header("WARC-Record-ID") or "").strip("<>")
-        id, rel, path = record_id or uri or f"{self.id}/{n}", f"{self.rel}/{n}", f"{self.path}#{n}"
+    def piece(self, piece: Piece | Broken, n: int) -> Document:
+        if isinstance(piece, Broken):
+            return self.failed_record(n, f"WARC {piece.error}")
+        try:
+            return self.document(_parse_record(piece.raw), n, oversized=piece.oversized)
+        except Exception as exc:  # warcio on one record's bytes: its failure is this record's alone
+            return self.failed_record(n, f"WARC offset {piece.offset}: cannot parse the record: {describe(exc)}")
+
+    def record_path(self, n: int) -> str:
+        return f"{self.shown}#{n}"
+
+    def document(self, record: Any, n: int, *, oversized: bool = False) -> Document:
+        uri = _header_text(record.rec_headers.get_header("WARC-Target-URI"))
+        record_id = (_header_text(record.rec_headers.get_header("WARC-Record-ID")) or "").strip("<>")
+        id, rel, path = record_id or uri or f"{self.id}/{n}", f"{self.rel}/{n}", self.record_path(n)
         if record.rec_type not in self.RECORD_TYPES:
             return Document(id, path, rel, url=uri, skip=f"WARC {record.rec_type} record")
         if record.rec_type == "response" and record.http_headers is None:
@@ -416,12 +528,25 @@ class WarcReader(ContainerReader):
         skip = self.warc_filter.reason(record, content_type, data[:1024])
         if skip is not None:
             return Document(id, path, rel, url=uri, skip=skip)
-        if self.oversized(data):
+        if oversized or self.oversized(data):
             return Document(
                 id, path, rel, error=f"record above max_bytes={self.max_bytes}", fail_status=STATUS_TOO_LARGE
             )
         mode, charset = self.mode or mime_mode(content_type or ""), content_charset(content_type or "")
         return Document(id, path, rel, data=data, url=uri, charset=charset, mode=mode)
+
+
+def _parse_record(raw: bytes) -> Any:
+    """warcio's record for the bytes of one record (headers and block)."""
+    from warcio.archiveiterator import ArchiveIterator  # lazy: only WARC inputs need warcio
+
+    for record in ArchiveIterator(io.BytesIO(raw)):
+        return record
+    raise ValueError("warcio found no record")
+
+
+def _header_text(value: str | None) -> str | None:
+    return None if value is None else printable(value)
 
 
 class StdinReader(Reader):

@@ -240,6 +240,12 @@ def clean_command(
         str | None, typer.Option("--glob", metavar="PATTERN", help="In folders, take files matching this pattern.")
     ] = None,
     url: UrlOpt = None,
+    follow_symlinks: Annotated[
+        bool,
+        typer.Option(
+            "--follow-symlinks", help="In folders, read symlinked files and folders too (else skipped with a reason)."
+        ),
+    ] = False,
     input_format: Annotated[
         InputFormat | None,
         typer.Option(
@@ -327,6 +333,7 @@ def clean_command(
         input_format=input_format.value if input_format else None,
         warc_filter=warc_filter(warc_content_types, warc_all_statuses),
         report_skipped=True,
+        follow_symlinks=follow_symlinks,
     )
     readers = find_inputs(inputs, options, out)
     path = report_path(out, report)
