@@ -74,7 +74,7 @@ def test_bad_files_are_reported_and_the_rest_is_done(cli: Cli, seed_tree: Path, 
     (seed_tree / "empty.txt").write_bytes(b"")
     (seed_tree / "gone.txt").symlink_to(seed_tree / "nowhere.txt")  # unreadable
     out = tmp_path / "out"
-    res = cli("clean", seed_tree, "-o", out, "-j", "2")
+    res = cli("clean", seed_tree, "-o", out, "-j", "2", "--follow-symlinks")  # the broken link is read
     assert res.exit_code == 1, res.output
     statuses = {r["id"]: (r["status"], r["error"]) for r in report(out / "_report.jsonl")}
     assert statuses["logo"][0] == "binary"
