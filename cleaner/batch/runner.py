@@ -333,6 +333,12 @@ class Runner:
         head = pending[0]
         try:
             outcomes = self._wait(head.future, len(head.docs))
+        except _WatchdogKill as exc:
+            if len(head.docs) > 1:
+                outcomes = self._recover(head.docs, pending)
+            else:  # the one document that overran is known: no need to run it again to find it
+                outcomes = [self._broken(head.docs[0], exc)]
+                self._recover([], pending)
         except BrokenProcessPool:
             outcomes = self._recover(head.docs, pending)
         pending.popleft()
@@ -372,10 +378,14 @@ class Runner:
             return self._wait(self._submit([doc]), 1)[0]
         except BrokenProcessPool as exc:
             self._replace_pool()
-            if isinstance(exc, _WatchdogKill):
-                error = f"still running {self.config.hard_timeout_grace:g} s after its timeout; worker killed"
-                return self._failed(doc, STATUS_TIMEOUT, error)
-            return self._failed(doc, STATUS_ERROR, "worker process died")
+            return self._broken(doc, exc)
+
+    def _broken(self, doc: Document, exc: BrokenProcessPool) -> Outcome:
+        """The outcome of ``doc``, whose worker was killed by the watchdog or died."""
+        if isinstance(exc, _WatchdogKill):
+            error = f"still running {self.config.hard_timeout_grace:g} s after its timeout; worker killed"
+            return self._failed(doc, STATUS_TIMEOUT, error)
+        return self._failed(doc, STATUS_ERROR, "worker process died")
 
     def _replace_pool(self) -> None:
         self._stop()
