@@ -11,7 +11,6 @@ objects; open streams live only in the parent.
 from __future__ import annotations
 
 import contextlib
-import errno
 import fcntl
 import gzip
 import io
@@ -177,10 +176,6 @@ def _same_file(fd: int, path: Path) -> bool:
         return os.fstat(fd).st_ino == os.stat(path).st_ino
     except FileNotFoundError:
         return False
-
-
-def is_disk_full(exc: BaseException) -> bool:
-    return isinstance(exc, OSError) and exc.errno in (errno.ENOSPC, errno.EDQUOT)
 
 
 class Writer:

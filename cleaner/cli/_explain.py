@@ -200,12 +200,12 @@ def explain_command(
     doc = first_document(file, options) if record is None else nth_record(file, options, record)
     cleaner = build_cleaner(config)
     if doc.error is not None:
-        typer.echo(f"cleaner: {doc.path}: {doc.error}", err=True)
+        typer.echo(f"cleaner: {printable(doc.path)}: {printable(doc.error)}", err=True)
         raise typer.Exit(1)
     try:
         data = doc.data if doc.data is not None else load(Path(doc.path), config.max_bytes)
     except (Exception, InputTooLarge) as exc:  # unreadable file, bad gzip, too large
-        typer.echo(f"cleaner: cannot read {doc.path}: {exc}", err=True)
+        typer.echo(f"cleaner: cannot read {printable(doc.path)}: {printable(str(exc))}", err=True)
         raise typer.Exit(1) from None
     result = cleaner.clean(data, url=doc.url, mode=doc.mode, charset=doc.charset)
     show = BlockFilter(kept, dropped, frozenset(c.lower() for c in category or ()))
