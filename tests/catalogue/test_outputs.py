@@ -44,13 +44,14 @@ def no_content(tmp_path: Path, id2: str) -> Path:
     return path
 
 
-def odd_names(tmp_path: Path, seed: Path, name: bytes) -> Path:
-    """``in/``: three pages, the second named ``name`` (raw bytes: not always UTF-8)."""
+def odd_names(tmp_path: Path, seed: Path, name: bytes, content: bytes | None = None) -> Path:
+    """``in/``: three pages, the second named ``name`` (raw bytes: not always UTF-8),
+    holding ``content`` (default: the seed)."""
     root = tmp_path / "in"
     root.mkdir()
     for raw in (b"a.txt", name, b"c.txt"):
         with open(os.path.join(os.fsencode(root), raw), "wb") as fh:
-            fh.write(seed.read_bytes())
+            fh.write(content if content is not None and raw == name else seed.read_bytes())
     return root
 
 
@@ -91,6 +92,11 @@ def headers_are_escaped(res: Result, out: Path) -> None:
     assert headers == ["==> a <==", "==> b\\n==> forged <== <==", "==> c <=="]
 
 
+def file_name_is_escaped(res: Result, out: Path) -> None:
+    assert "\x1b" not in res.stderr and "\u202e" not in res.stderr
+    assert "binary: b\\x1b[2J\\u202e (" in res.stderr
+
+
 def terminal_is_escaped(res: Result, out: Path) -> None:
     assert "\x1b" not in res.stderr and "\u202e" not in res.stderr
     assert "\\x1b[2J\\u202e" in res.stderr  # shown, escaped, in the failure line
@@ -107,6 +113,13 @@ CASES = [
     Case("surrogate id, -o DIR", lambda t, s: jsonl(t, s, SURROGATE_ID), ("-o", "OUT"), tree_is_complete),
     Case("non-UTF-8 name, stdout", lambda t, s: odd_names(t, s, b"b\xff.txt"), (), stdout_has_three_records),
     Case("non-UTF-8 name, -o DIR", lambda t, s: odd_names(t, s, b"b\xff.txt"), ("-o", "OUT"), tree_is_complete),
+    Case(
+        "ESC and bidi in a file name, terminal",
+        lambda t, s: odd_names(t, s, "b\x1b[2J\u202e.txt".encode(), content=b"\x89PNG\r\n\x1a\n\x00\x00"),
+        (),
+        file_name_is_escaped,
+        exit_code=1,
+    ),
     Case("newline in id, txt headers", lambda t, s: jsonl(t, s, FORGED_ID), ("-f", "txt"), headers_are_escaped),
     Case(
         "ESC and bidi in id, terminal",
@@ -259,6 +272,25 @@ def test_a_full_disk_at_the_end_still_leaves_every_report_row(
     assert res.exit_code == 1 and "No space left on device" in res.stderr
     assert [r["status"] for r in report_rows(out / "_report.jsonl")] == ["ok"] * 5
     assert len(list(out.rglob("*.txt.txt"))) == 5 and not list(out.rglob("*.cleaner-tmp"))
+
+
+def test_a_report_that_fills_the_disk_stops_the_run_and_keeps_its_rows(
+    cli: Callable[..., Result], seed_tree: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    real, calls = writers.ReportWriter.add, [0]
+
+    def add(self: writers.ReportWriter, outcome: object) -> None:
+        calls[0] += 1
+        if calls[0] == 3:
+            raise ENOSPC
+        real(self, outcome)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(writers.ReportWriter, "add", add)
+    out = tmp_path / "out"
+    res = cli("clean", seed_tree, "-o", out, "-j", "1")
+    assert res.exit_code == 1 and "cannot write the output: [Errno 28] No space left on device" in res.stderr
+    assert "stopped: " in res.stderr and "rerun the same command to resume" in res.stderr
+    assert len(report_rows(out / "_report.jsonl")) == 2  # the rows written before the disk filled
 
 
 def test_an_unwritable_output_folder_is_a_clear_error(
