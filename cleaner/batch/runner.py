@@ -206,7 +206,7 @@ class Runner:
         """Hand ``outcome`` to the writer; text it cannot encode fails this document only.
 
         An OSError (disk full, closed pipe) is the output's, not the document's:
-        it goes on and stops the run.
+        it is raised and stops the run.
         """
         try:
             self.writer.emit(outcome)
