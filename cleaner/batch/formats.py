@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from typing import Any
 
 from .._model import Metadata, Result
@@ -60,12 +61,61 @@ def _fill_missing(meta: dict[str, Any], given: dict[str, Any]) -> None:
             meta[key] = value
 
 
+# A lone surrogate (a JSONL "\ud800", a file name that is not UTF-8 decoded with
+# surrogateescape) is a valid Python str but cannot be encoded as UTF-8: left raw,
+# writing it crashes the writer. Every output text goes through one of the two
+# helpers below, so whatever the input holds the outputs stay valid UTF-8.
+_SURROGATE = re.compile("[\ud800-\udfff]")
+REPLACEMENT = "\ufffd"
+
+
+def json_text(obj: Any, *, indent: int | None = None) -> str:
+    """``json.dumps`` keeping non-ASCII text readable, with lone surrogates as ``\\udXXX``
+    escapes: valid JSON, valid UTF-8, and ``json.loads`` gives the same string back."""
+    text = json.dumps(obj, ensure_ascii=False, indent=indent)
+    return _SURROGATE.sub(lambda m: f"\\u{ord(m.group()):04x}", text)  # only inside JSON strings
+
+
+def plain_text(text: str) -> str:
+    """``text`` with each lone surrogate replaced by U+FFFD (txt / md outputs have no escapes)."""
+    return _SURROGATE.sub(REPLACEMENT, text)
+
+
+# Characters that make a terminal (or a `==> id <==` header) do something else than
+# show text: C0 and C1 controls (ESC sequences, newlines forging lines), DEL, bidi
+# overrides and isolates (text shown in another order than it is), lone surrogates.
+_UNPRINTABLE = re.compile("[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069\ud800-\udfff]")
+
+
+_UNPRINTABLE_IN_LINES = re.compile(
+    "[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069\ud800-\udfff]"
+)
+
+
+def printable(text: str, *, lines: bool = False) -> str:
+    """``text`` with every control, bidi and surrogate character escaped (``\\x1b``,
+    ``\\n``, ``\\u202e``): for everything input-derived shown on a terminal. One line,
+    unless ``lines`` (a block of page text): then newlines and tabs are kept."""
+    return (_UNPRINTABLE_IN_LINES if lines else _UNPRINTABLE).sub(_escape, text)
+
+
+def _escape(match: re.Match[str]) -> str:
+    char = match.group()
+    code = ord(char)
+    if char in _NAMED:
+        return _NAMED[char]
+    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
+
+
+_NAMED = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
+
+
 def to_jsonl(rec: dict[str, Any]) -> str:
-    return json.dumps(rec, ensure_ascii=False) + "\n"
+    return json_text(rec) + "\n"
 
 
 def to_json(rec: dict[str, Any]) -> str:
-    return json.dumps(rec, ensure_ascii=False, indent=2) + "\n"
+    return json_text(rec, indent=2) + "\n"
 
 
 def sidecar(rec: dict[str, Any]) -> str:
@@ -87,11 +137,11 @@ def to_markdown(result: Result) -> str:
             parts.append(f"- {text}")
         else:
             parts.append(text)
-    return "\n\n".join(parts) + "\n" if parts else ""
+    return plain_text("\n\n".join(parts)) + "\n" if parts else ""
 
 
 def to_text(result: Result) -> str:
-    return result.text + "\n" if result.text else ""
+    return plain_text(result.text) + "\n" if result.text else ""
 
 
 def render(fmt: str, rec: dict[str, Any], result: Result | None) -> str:

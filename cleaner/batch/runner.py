@@ -8,6 +8,7 @@ inputs there are.
 
 from __future__ import annotations
 
+import contextlib
 import multiprocessing
 import os
 import sys
@@ -15,17 +16,29 @@ import time
 from collections import Counter, deque
 from collections.abc import Iterable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures import wait as wait_futures
 from concurrent.futures.process import BrokenProcessPool
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from .._model import STATUS_EMPTY, STATUS_OK
 from .._pipeline import Cleaner
-from .document import ALREADY_DONE, STATUS_ERROR, STATUS_SKIPPED, STATUS_TIMEOUT, CleanerConfig, Document, Outcome
+from .document import (
+    ALREADY_DONE,
+    STATUS_ERROR,
+    STATUS_SKIPPED,
+    STATUS_TIMEOUT,
+    CleanerConfig,
+    Document,
+    Outcome,
+    describe,
+)
 from .readers import Reader
-from .worker import Worker, WorkerConfig, init_worker, process_chunk
+from .worker import WorkerConfig, inherit_cleaner, init_worker, process_chunk
 from .writers import ReportWriter, Writer
 
 MAX_FAILURES_KEPT = 50  # failed outcomes kept in Stats for the summary
+STATUS_INTERRUPTED = "interrupted"  # was being cleaned when the run was interrupted; its worker was killed
+INTERRUPTED_ERROR = "run interrupted while this document was being cleaned; rerun to clean it"
 
 
 class ProgressHook:
@@ -101,6 +114,10 @@ class RunConfig:
     # A chunk still running this long after its documents' timeouts is stuck where
     # SIGALRM cannot reach (inside C code): its worker is killed and replaced.
     hard_timeout_grace: float = 10.0
+    # On Ctrl-C / SIGTERM the running chunks get this long to finish (their outputs
+    # are then reported), then their workers are killed: a stuck rule cannot hold
+    # the run, and --timeout 0 does not mean "wait forever" for an interrupt.
+    interrupt_grace: float = 2.0
 
 
 def default_jobs() -> int:
@@ -135,8 +152,7 @@ class Runner:
         self.config, self.writer, self.report = config, writer, report
         self.progress = progress or ProgressHook()
         self.worker_config = WorkerConfig(config.cleaner, writer, config.timeout)
-        self._cleaner = cleaner  # reused by the single-process path
-        self._local: Worker | None = None
+        self._cleaner = cleaner  # inherited by the forked workers instead of each building one
         self._pool: ProcessPoolExecutor | None = None
         self._pending: deque[_Chunk] = deque()  # chunks in flight, oldest first
         self._ready: deque[Outcome] = deque()  # outcomes collected but not handed out yet
@@ -145,9 +161,11 @@ class Runner:
     def run(self, readers: Sequence[Reader]) -> Stats:
         """Clean every document of ``readers``; never raises for a bad document.
 
-        On KeyboardInterrupt the documents already finished (also those whose
-        chunk was still running: their outputs are written) are reported,
-        then the interrupt goes on; :attr:`stats` holds the counts so far.
+        On KeyboardInterrupt the documents already finished are reported, and
+        so are those of the running chunks that finish within
+        ``interrupt_grace``; the workers still busy are then killed and their
+        documents reported ``interrupted``. Then the interrupt goes on;
+        :attr:`stats` holds the counts so far.
         """
         total = _known_total(readers)
         stats, started, ok = Stats(expected=total), time.perf_counter(), False
@@ -162,8 +180,8 @@ class Runner:
                 self._finish(outcome, stats)
             ok = True
         except KeyboardInterrupt:
-            self._stop()  # waits for the running chunks: their outputs exist, so they are reported
-            for outcome in self._drain():
+            running = self._wind_down()
+            for outcome in self._drain(running):
                 self._finish(outcome, stats)
             raise
         finally:
@@ -178,37 +196,68 @@ class Runner:
         return stats
 
     def _finish(self, outcome: Outcome, stats: Stats) -> None:
+        outcome = self._emit(outcome)
         stats.add(outcome)
-        self.writer.emit(outcome)
         if self.report is not None:
             self.report.add(outcome)
         self.progress.advance(outcome)
 
-    def _drain(self) -> Iterator[Outcome]:
-        """Outcomes of the chunks that finished but were not collected yet, oldest first."""
+    def _emit(self, outcome: Outcome) -> Outcome:
+        """Hand ``outcome`` to the writer; text it cannot encode fails this document only.
+
+        An OSError (disk full, closed pipe) is the output's, not the document's:
+        it is raised and stops the run.
+        """
+        try:
+            self.writer.emit(outcome)
+        except (UnicodeError, ValueError) as exc:
+            return replace(outcome, status=STATUS_ERROR, error=f"cannot write output: {describe(exc)}", payload=None)
+        return outcome
+
+    def _wind_down(self) -> set[int]:
+        """After an interrupt: give the running chunks ``interrupt_grace`` seconds, then
+        kill the workers. Returns the ids of the chunks that were killed while running."""
+        for chunk in self._pending:
+            chunk.future.cancel()  # not started yet: it stays so (only running futures resist)
+        busy = [c for c in self._pending if c.future.running()]
+        with contextlib.suppress(KeyboardInterrupt):  # a second Ctrl-C: stop waiting
+            wait_futures([c.future for c in busy], timeout=self.config.interrupt_grace)
+        killed = {id(c) for c in busy if not c.future.done()}
+        if killed:
+            self._kill_workers()
+        self._stop()
+        return killed
+
+    def _drain(self, killed: set[int]) -> Iterator[Outcome]:
+        """Outcomes of the chunks that finished but were not collected yet, oldest first,
+        and ``interrupted`` ones for the documents of the chunks in ``killed``."""
         while self._ready:
             yield self._ready.popleft()
         while self._pending:
-            future = self._pending.popleft().future
+            chunk = self._pending.popleft()
+            future = chunk.future
             if future.done() and not future.cancelled() and future.exception() is None:
                 yield from future.result()
+            elif id(chunk) in killed:
+                yield from (self._failed(doc, STATUS_INTERRUPTED, INTERRUPTED_ERROR) for doc in chunk.docs)
 
     # -- workers -------------------------------------------------------------
 
     def _start(self, total: int | None) -> None:
-        """A pool (even of one worker: it can be killed and replaced), in-process for one page."""
-        if total is not None and total <= 1:
-            self._local = Worker(self.worker_config, self._cleaner)
-        else:
-            self._pool = self._new_pool()
+        """A pool, even of one worker for one page: only a worker process can be killed
+        when a document overruns its timeout inside C code, or when the run is
+        interrupted (about 10 ms more for one page, the Cleaner being inherited)."""
+        self._pool = self._new_pool(total)
 
-    def _new_pool(self) -> ProcessPoolExecutor:
-        # fork: workers start fast and share the parent's imports; they are all
-        # forked on the first submit, before any progress thread exists.
+    def _new_pool(self, total: int | None = None) -> ProcessPoolExecutor:
+        # fork: workers start fast and share the parent's imports and Cleaner; they
+        # are forked on the first submits, before any progress thread exists.
         sys.stdout.flush()  # a forked child flushes its copy of these buffers when it exits
         sys.stderr.flush()
+        inherit_cleaner(self._cleaner)
+        jobs = self.config.jobs if total is None else max(1, min(self.config.jobs, total))
         pool = ProcessPoolExecutor(
-            max_workers=self.config.jobs,
+            max_workers=jobs,
             mp_context=multiprocessing.get_context("fork"),
             initializer=init_worker,
             initargs=(self.worker_config,),
@@ -222,10 +271,8 @@ class Runner:
             self._pool = None
 
     def _submit(self, docs: list[Document]) -> Future[list[Outcome]]:
-        if self._pool is not None:
-            return self._pool.submit(process_chunk, docs)
-        assert self._local is not None
-        return _done(self._local.run_chunk(docs))
+        assert self._pool is not None
+        return self._pool.submit(process_chunk, docs)
 
     def _chunk_size(self, total: int | None) -> int:
         if self.config.chunk_size:
@@ -268,7 +315,11 @@ class Runner:
 
     def _failed(self, doc: Document, status: str, error: str) -> Outcome:
         """An outcome decided in the parent; stream writers still get a record for it."""
-        return Outcome(doc.id, doc.path, status, error, self.writer.store(doc, None, status, error))
+        try:
+            payload = self.writer.store(doc, None, status, error)
+        except Exception:
+            payload = None
+        return Outcome(doc.id, doc.path, status, error, payload)
 
     def _hand_out(self, pending: deque[_Chunk]) -> Iterator[Outcome]:
         """The oldest chunk's outcomes one by one; those not handed out yet stay in
@@ -282,6 +333,12 @@ class Runner:
         head = pending[0]
         try:
             outcomes = self._wait(head.future, len(head.docs))
+        except _WatchdogKill as exc:
+            if len(head.docs) > 1:
+                outcomes = self._recover(head.docs, pending)
+            else:  # the one document that overran is known: no need to run it again to find it
+                outcomes = [self._broken(head.docs[0], exc)]
+                self._recover([], pending)
         except BrokenProcessPool:
             outcomes = self._recover(head.docs, pending)
         pending.popleft()
@@ -301,6 +358,8 @@ class Runner:
         processes = getattr(self._pool, "_processes", None) or {}
         for process in list(processes.values()):
             process.kill()
+        for process in list(processes.values()):
+            process.join()  # reaped, so that the pool sees them gone at once
 
     def _recover(self, docs: list[Document], pending: deque[_Chunk]) -> list[Outcome]:
         """The pool broke (a worker died, or was killed): start a new one and clean the
@@ -319,10 +378,14 @@ class Runner:
             return self._wait(self._submit([doc]), 1)[0]
         except BrokenProcessPool as exc:
             self._replace_pool()
-            if isinstance(exc, _WatchdogKill):
-                error = f"still running {self.config.hard_timeout_grace:g} s after its timeout; worker killed"
-                return self._failed(doc, STATUS_TIMEOUT, error)
-            return self._failed(doc, STATUS_ERROR, "worker process died")
+            return self._broken(doc, exc)
+
+    def _broken(self, doc: Document, exc: BrokenProcessPool) -> Outcome:
+        """The outcome of ``doc``, whose worker was killed by the watchdog or died."""
+        if isinstance(exc, _WatchdogKill):
+            error = f"still running {self.config.hard_timeout_grace:g} s after its timeout; worker killed"
+            return self._failed(doc, STATUS_TIMEOUT, error)
+        return self._failed(doc, STATUS_ERROR, "worker process died")
 
     def _replace_pool(self) -> None:
         self._stop()

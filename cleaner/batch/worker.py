@@ -143,15 +143,24 @@ def deadline(seconds: float | None) -> Iterator[None]:
 
 
 _WORKER: Worker | None = None
+_INHERITED: Cleaner | None = None  # the parent's Cleaner, copied into forked workers
+
+
+def inherit_cleaner(cleaner: Cleaner | None) -> None:
+    """Parent side, before forking workers: they use ``cleaner`` instead of each building
+    their own (building one loads every rule file; a fork copies it for free)."""
+    global _INHERITED
+    _INHERITED = cleaner
 
 
 def init_worker(config: WorkerConfig) -> None:
-    """Pool initializer: build this process's Cleaner once; leave Ctrl-C and SIGTERM to the parent."""
+    """Pool initializer: this process's Cleaner (inherited or built once); leave Ctrl-C
+    and SIGTERM to the parent, which kills busy workers when it stops."""
     global _WORKER
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, signal.SIG_IGN)
     _die_with_parent()
-    _WORKER = Worker(config)
+    _WORKER = Worker(config, _INHERITED)
 
 
 def _die_with_parent() -> None:

@@ -10,6 +10,8 @@ objects; open streams live only in the parent.
 
 from __future__ import annotations
 
+import contextlib
+import fcntl
 import gzip
 import io
 import json
@@ -21,8 +23,8 @@ from pathlib import Path
 from typing import IO, Any
 
 from .._model import STATUS_EMPTY, STATUS_OK, Result
-from .document import Document, Outcome
-from .formats import EXTENSIONS, record, render, sidecar
+from .document import GOOD_STATUSES, Document, Outcome
+from .formats import EXTENSIONS, json_text, printable, record, render, sidecar
 from .readers import TMP_SUFFIX
 
 
@@ -115,6 +117,67 @@ def _unlink(path: str) -> int:
     return 1
 
 
+LOCK_NAME = ".cleaner.lock"  # in -o DIR; a file's lock is .NAME.cleaner.lock next to it
+
+
+class OutputInUse(Exception):
+    """Another live cleaner run holds the lock of an output."""
+
+
+class OutputLock:
+    """An exclusive ``flock`` on a lock file, held for a run, so that two runs never
+    write one output (the second would delete the first's temporary files).
+
+    The lock file holds the owner's pid for the message. It is deleted on release;
+    a kill -9 leaves it, but the kernel drops the flock with the process, so the
+    next run takes it over.
+    """
+
+    def __init__(self, target: Path, *, folder: bool) -> None:
+        self.target = target
+        self.path = target / LOCK_NAME if folder else target.parent / f".{target.name}.cleaner.lock"
+        self._fd: int | None = None
+
+    def acquire(self) -> None:
+        while self._fd is None:
+            fd = os.open(self.path, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, _FILE_MODE)
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                owner = _read_pid(fd)
+                os.close(fd)
+                raise OutputInUse(
+                    f"{printable(str(self.target))} is in use by another cleaner run (pid {owner or '?'})"
+                ) from None
+            if not _same_file(fd, self.path):  # the previous owner deleted it meanwhile: lock the new one
+                os.close(fd)
+                continue
+            os.ftruncate(fd, 0)
+            os.write(fd, f"{os.getpid()}\n".encode())
+            self._fd = fd
+
+    def release(self) -> None:
+        if self._fd is None:
+            return
+        _unlink(str(self.path))  # while still locked: a waiting run then sees a new file
+        os.close(self._fd)
+        self._fd = None
+
+
+def _read_pid(fd: int) -> str:
+    try:
+        return os.pread(fd, 32, 0).decode("ascii", "replace").strip()
+    except OSError:
+        return ""
+
+
+def _same_file(fd: int, path: Path) -> bool:
+    try:
+        return os.fstat(fd).st_ino == os.stat(path).st_ino
+    except FileNotFoundError:
+        return False
+
+
 class Writer:
     """Base class; subclasses override :meth:`store` and/or :meth:`emit`."""
 
@@ -152,6 +215,7 @@ class TreeWriter(Writer):
             raise ValueError(f"format {fmt!r} cannot be written as a tree (use txt, md or json)")
         super().__init__(fmt)
         self.root, self.overwrite = root, overwrite
+        self._lock: OutputLock | None = None  # parent only
 
     def target(self, doc: Document) -> Path:
         *parents, name = doc.rel.split("/")
@@ -174,7 +238,13 @@ class TreeWriter(Writer):
 
     def open(self) -> None:
         self.root.mkdir(parents=True, exist_ok=True)
+        self._lock = OutputLock(self.root, folder=True)
+        self._lock.acquire()  # before deleting temporary files: they may be another live run's
         remove_temp_files(self.root)
+
+    def close(self, ok: bool = True) -> None:
+        if self._lock is not None:
+            self._lock.release()
 
 
 class StreamWriter(Writer):
@@ -212,7 +282,8 @@ class StreamWriter(Writer):
         if self.fmt == "json" and self.array and self._count:
             out.write(",\n")
         elif self.headers and self.fmt in ("txt", "md"):
-            out.write(("\n" if self._count else "") + f"==> {outcome.id} <==\n")
+            # the id is escaped: a newline in a JSONL id would otherwise forge a header line
+            out.write(("\n" if self._count else "") + f"==> {printable(outcome.id)} <==\n")
         out.write(outcome.payload)
         self._count += 1
 
@@ -240,73 +311,113 @@ class AtomicTextFile:
         self.text = io.TextIOWrapper(self.binary, encoding="utf-8", newline="\n")
 
     def close(self, publish: bool = True) -> None:
-        """Flush, fsync and rename over ``path`` (or delete when not ``publish``)."""
+        """Flush, fsync and rename over ``path`` (or delete when not ``publish``).
+
+        When anything fails (disk full), the temporary file is deleted and the
+        error raised: ``path`` is never left half-written.
+        """
         if self.raw.closed:
             return
-        self.text.flush()
-        self.text.detach()
-        if self.binary is not self.raw:
-            self.binary.close()  # writes the gzip trailer; the raw file stays open
-        self.raw.flush()
-        os.fsync(self.raw.fileno())
-        self.raw.close()
-        if publish:
-            os.chmod(self.tmp, _FILE_MODE)
-            os.replace(self.tmp, self.path)
-        else:
-            _unlink(self.tmp)
+        published = False
+        try:
+            self.text.flush()
+            self.text.detach()
+            if self.binary is not self.raw:
+                self.binary.close()  # writes the gzip trailer; the raw file stays open
+            self.raw.flush()
+            os.fsync(self.raw.fileno())
+            self.raw.close()
+            if publish:
+                os.chmod(self.tmp, _FILE_MODE)
+                os.replace(self.tmp, self.path)
+                published = True
+        finally:
+            if not self.raw.closed:
+                _close_quietly(self.raw)
+            if not published:
+                _unlink(self.tmp)
+
+
+def _close_quietly(fh: IO[bytes]) -> None:
+    """Close after an error; the buffered bytes that cannot be written are dropped."""
+    with contextlib.suppress(OSError):
+        fh.close()
 
 
 class JsonlFileWriter(StreamWriter):
     """``-o FILE.jsonl[.gz]``: one line per document, published atomically at the end."""
 
-    _LOCAL = ("stream", "_file")
+    _LOCAL = ("stream", "_file", "_lock")
 
     def __init__(self, path: Path) -> None:
         super().__init__("jsonl")
         self.path = path
         self._file: AtomicTextFile | None = None
+        self._lock: OutputLock | None = None
 
     def open(self) -> None:
+        self._lock = OutputLock(self.path, folder=False)
+        self._lock.acquire()
         self._file = AtomicTextFile(self.path)
         self.stream = self._file.text
 
     def close(self, ok: bool = True) -> None:
-        if self._file is not None:
-            self._file.close(publish=ok)
+        try:
+            if self._file is not None:
+                self._file.close(publish=ok)
+        finally:
+            if self._lock is not None:
+                self._lock.release()
 
 
 class ReportWriter:
     """The run report: one JSON line per document, merged with the previous report.
 
-    This run's rows come first, in input order; rows of the previous report
-    that this run did not touch follow, unchanged, so a rerun loses nothing.
-    A document skipped because its output exists (resume) keeps its earlier
-    row, with ``"resumed": true``. The merged file is written under a
-    temporary name and published by :meth:`close`, also after an
-    interruption (then it holds the documents finished so far).
+    Rows are appended to the report as documents finish, each flushed to the
+    file at once, so a run that dies (killed, disk full) still leaves the row
+    of every document it finished. A path's last row is its current one, so
+    the next run reads such a report correctly. :meth:`close` then replaces it
+    atomically with the merged report: this run's rows first, in input order;
+    then the earlier rows of documents this run did not touch, unchanged, so a
+    rerun loses nothing. A document skipped because its output exists (resume)
+    keeps its earlier row, with ``"resumed": true``.
     """
 
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, *, lock: bool = True) -> None:
+        """``lock`` False: the caller holds a lock that covers ``path`` (its -o folder)."""
         self.path = path
-        self._file: AtomicTextFile | None = None
+        self._log: IO[bytes] | None = None  # the report, opened for appending
+        self._start = 0  # where this run's rows begin in it
+        self._lock = OutputLock(path, folder=False) if lock else None
         self._earlier: dict[str, str] = {}  # path -> JSON line of the previous report
         self._unkeyed: list[str] = []  # earlier lines without a path: kept as they are
         self._seen: set[str] = set()
 
     def open(self) -> None:
+        if self._lock is not None:
+            self._lock.acquire()
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        remove_stale_temp(self.path)
         self._load_earlier()
-        self._file = AtomicTextFile(self.path)
+        self._log = open(self.path, "ab", buffering=0)  # noqa: SIM115 - closed by close()
+        self._start = self._log.tell()
+        if self._start and not is_gz(self.path) and _last_byte(self.path) != b"\n":
+            self._log.write(b"\n")  # a killed run's half-written row stays a line of its own
+            self._start += 1
 
     def _load_earlier(self) -> None:
         try:
-            fh = self.path.open(encoding="utf-8", errors="replace")
+            raw = open(self.path, "rb")  # noqa: SIM115 - closed below
         except FileNotFoundError:
             return
-        with fh:
-            for line in fh:
-                if line.strip():
-                    self._keep_earlier(line.rstrip("\n"))
+        with raw:
+            binary: IO[bytes] = gzip.GzipFile(fileobj=raw) if is_gz(self.path) else raw  # type: ignore[assignment]
+            try:
+                for line in io.TextIOWrapper(binary, encoding="utf-8", errors="replace"):
+                    if line.strip():
+                        self._keep_earlier(line.rstrip("\n"))
+            except (EOFError, gzip.BadGzipFile):  # a killed run's cut gzip member: keep what came before
+                pass
 
     def _keep_earlier(self, line: str) -> None:
         try:
@@ -314,6 +425,7 @@ class ReportWriter:
         except ValueError:
             row = None
         if isinstance(row, dict) and isinstance(row.get("path"), str):
+            self._earlier.pop(row["path"], None)  # the last row of a path wins, and takes its place
             self._earlier[row["path"]] = line
         else:
             self._unkeyed.append(line)
@@ -321,29 +433,61 @@ class ReportWriter:
     def row(self, outcome: Outcome) -> dict[str, Any]:
         """The report row of ``outcome``: a resumed document's earlier row, when there is one."""
         earlier = self._earlier.get(outcome.path) if outcome.resumed else None
+        row: dict[str, Any] = outcome.report_line()
         if earlier is not None:
-            row: dict[str, Any] = json.loads(earlier)
-        else:
-            row = outcome.report_line()
+            previous = json.loads(earlier)
+            if previous.get("status") in GOOD_STATUSES:  # an interrupted row says nothing of the output
+                row = previous
         row["resumed"] = outcome.resumed
         return row
 
     def add(self, outcome: Outcome) -> None:
-        if self._file is None:
+        if self._log is None:
             self.open()
-        assert self._file is not None
+        assert self._log is not None
         self._seen.add(outcome.path)
-        self._file.text.write(json.dumps(self.row(outcome), ensure_ascii=False) + "\n")
+        line = (json_text(self.row(outcome)) + "\n").encode("utf-8")
+        self._log.write(gzip.compress(line) if is_gz(self.path) else line)  # gzip: one member per row
 
     def close(self) -> None:
-        if self._file is None:
+        """Publish the merged report; on failure the appended rows stay where they are."""
+        if self._log is None:
+            self._release()
             return
+        try:
+            self._log.close()
+            merged = AtomicTextFile(self.path)
+            try:
+                self._merge_into(merged.text)
+            except BaseException:
+                merged.close(publish=False)
+                raise
+            merged.close(publish=True)
+        finally:
+            self._log = None
+            self._release()
+
+    def _release(self) -> None:
+        if self._lock is not None:
+            self._lock.release()
+
+    def _merge_into(self, out: IO[str]) -> None:
+        with open(self.path, "rb") as raw:
+            raw.seek(self._start)
+            binary: IO[bytes] = gzip.GzipFile(fileobj=raw) if is_gz(self.path) else raw  # type: ignore[assignment]
+            for line in io.TextIOWrapper(binary, encoding="utf-8", errors="replace"):
+                out.write(line)
         for path, line in self._earlier.items():
             if path not in self._seen:
-                self._file.text.write(line + "\n")
+                out.write(line + "\n")
         for line in self._unkeyed:
-            self._file.text.write(line + "\n")
-        self._file.close(publish=True)
+            out.write(line + "\n")
+
+
+def _last_byte(path: Path) -> bytes:
+    with open(path, "rb") as fh:
+        fh.seek(-1, os.SEEK_END)
+        return fh.read(1)
 
 
 def is_gz(path: Path) -> bool:

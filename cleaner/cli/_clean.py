@@ -17,7 +17,7 @@ from typing import Annotated
 import typer
 
 from ..batch.discover import InputOptions, discover, output_clashes
-from ..batch.formats import EXTENSIONS
+from ..batch.formats import EXTENSIONS, printable
 from ..batch.readers import (
     DEFAULT_WARC_TYPES,
     REPORT_NAME,
@@ -27,8 +27,8 @@ from ..batch.readers import (
     Reader,
     WarcFilter,
 )
-from ..batch.runner import RunConfig, Runner, Stats, default_jobs
-from ..batch.writers import JsonlFileWriter, ReportWriter, StreamWriter, TreeWriter, Writer
+from ..batch.runner import STATUS_INTERRUPTED, RunConfig, Runner, Stats, default_jobs
+from ..batch.writers import JsonlFileWriter, OutputInUse, ReportWriter, StreamWriter, TreeWriter, Writer
 from ._console import RichProgress, print_summary, stdout_pipe
 from ._options import (
     DEFAULT_MAX_BYTES,
@@ -118,6 +118,11 @@ def report_path(out: Output, report: Path | None) -> Path | None:
     return report
 
 
+def in_tree(out: Output, path: Path) -> bool:
+    """True when ``path`` is in ``-o DIR``, so the folder's lock covers it."""
+    return out.kind == "tree" and out.path is not None and _abs(path.parent) == _abs(out.path)
+
+
 def find_inputs(inputs: list[str], options: InputOptions, out: Output) -> list[Reader]:
     if out.kind == "tree" and out.path is not None:
         target = out.path.resolve()
@@ -128,7 +133,7 @@ def find_inputs(inputs: list[str], options: InputOptions, out: Output) -> list[R
     try:
         readers = discover(inputs, options)
     except InputError as exc:
-        raise typer.BadParameter(str(exc), param_hint="INPUT") from exc
+        raise typer.BadParameter(printable(str(exc)), param_hint="INPUT") from exc
     if options.url is not None and not single(readers):
         raise typer.BadParameter("--url needs exactly one page as input", param_hint="--url")
     return readers
@@ -138,18 +143,23 @@ def check_outputs(out: Output, report: Path | None, readers: list[Reader]) -> No
     """Refuse a run that would write over an input, or write two inputs to one output."""
     inputs = {_abs(r.path) for r in readers if r.path != "-" and not isinstance(r, ErrorReader)}
     if out.kind == "file" and out.path is not None and _abs(out.path) in inputs:
-        raise typer.BadParameter(f"{out.path} is also an input: choose another output file", param_hint="-o")
+        raise typer.BadParameter(
+            f"{printable(str(out.path))} is also an input: choose another output file", param_hint="-o"
+        )
     if report is not None and out.kind == "file" and out.path is not None and _abs(report) == _abs(out.path):
         raise typer.BadParameter("the report and the output cannot be the same file", param_hint="--report")
     if report is not None and _abs(report) in inputs:
-        raise typer.BadParameter(f"{report} is also an input: choose another report path", param_hint="--report")
+        raise typer.BadParameter(
+            f"{printable(str(report))} is also an input: choose another report path", param_hint="--report"
+        )
     if out.kind != "tree" or out.path is None:
         return
     clashes = output_clashes(readers)
     if clashes:
         first, second = clashes[0]
         raise typer.BadParameter(
-            f"{first.path} and {second.path} would both be written to {out.path / first.rel}.*: "
+            f"{printable(first.path)} and {printable(second.path)} would both be written to "
+            f"{printable(str(out.path / first.rel))}.*: "
             "give them in separate runs or to different -o folders",
             param_hint="INPUT",
         )
@@ -157,7 +167,8 @@ def check_outputs(out: Output, report: Path | None, readers: list[Reader]) -> No
         for target in tree_outputs(out, reader):
             if _abs(target) in inputs:
                 raise typer.BadParameter(
-                    f"the output {target} of {reader.path} would replace an input: choose another -o folder",
+                    f"the output {printable(str(target))} of {printable(reader.path)} would replace an input: "
+                    "choose another -o folder",
                     param_hint="-o",
                 )
 
@@ -201,19 +212,44 @@ def warc_filter(content_types: str, all_statuses: bool) -> WarcFilter:
 
 def interrupted_message(stats: Stats, out: Output, report: Path | None) -> str:
     """Counts so far, what is left, and how to go on."""
+    return "\n".join([f"cleaner: interrupted: {progress_so_far(stats)}", *how_to_go_on(out, report)])
+
+
+def stopped_message(exc: OSError, stats: Stats, out: Output, report: Path | None) -> str:
+    """The run stopped because an output or the report cannot be written (disk full,
+    permissions): the error, what was done, and what is missing."""
+    lines = [f"cleaner: cannot write the output: {printable(str(exc))}"]
+    if stats.total:
+        lines.append(f"cleaner: stopped: {progress_so_far(stats)}")
+    else:
+        lines.append("cleaner: stopped before cleaning any document")
+    return "\n".join([*lines, *how_to_go_on(out, report)])
+
+
+def progress_so_far(stats: Stats) -> str:
+    """``N documents finished (ok, empty, failed, skipped)``, the interrupted, the rest."""
+    killed = stats.counts[STATUS_INTERRUPTED]
+    done = stats.total - killed
     left = "the rest not started" if stats.remaining is None else f"{stats.remaining} not started"
-    parts = [
-        f"cleaner: interrupted: {stats.total} document{'' if stats.total == 1 else 's'} finished "
-        f"(ok {stats.counts['ok']}, empty {stats.counts['empty']}, failed {stats.failed}, "
-        f"skipped {stats.counts['skipped']}), {left}"
-    ]
+    text = (
+        f"{done} document{'' if done == 1 else 's'} finished "
+        f"(ok {stats.counts['ok']}, empty {stats.counts['empty']}, failed {stats.failed - killed}, "
+        f"skipped {stats.counts['skipped']}), "
+    )
+    if killed:
+        text += f"{killed} interrupted while being cleaned (reported as {STATUS_INTERRUPTED}), "
+    return text + left
+
+
+def how_to_go_on(out: Output, report: Path | None) -> list[str]:
+    parts = []
     if report is not None:
-        parts.append(f"report: {report}")
+        parts.append(f"report: {printable(str(report))}")
     if out.kind == "tree":
         parts.append("rerun the same command to resume")
     elif out.kind == "file":  # published only by a finished run, so it is never mistaken for a whole one
-        parts.append(f"{out.path} was not written: rerun the command to write it")
-    return "\n".join(parts)
+        parts.append(f"{printable(str(out.path))} was not written: rerun the command to write it")
+    return parts
 
 
 def clean_command(
@@ -343,7 +379,8 @@ def clean_command(
     writer = make_writer(out, readers, overwrite)
     show = not quiet and sys.stderr.isatty() and not single(readers)
     progress = RichProgress() if show else None
-    runner = Runner(run_config, writer, report=ReportWriter(path) if path else None, progress=progress, cleaner=cleaner)
+    report_writer = None if path is None else ReportWriter(path, lock=not in_tree(out, path))
+    runner = Runner(run_config, writer, report=report_writer, progress=progress, cleaner=cleaner)
     if not readers:
         typer.echo("cleaner: no input files found (check the folder and --glob)", err=True)
     try:
@@ -352,8 +389,11 @@ def clean_command(
     except KeyboardInterrupt:
         typer.echo(interrupted_message(runner.stats, out, path), err=True)
         raise typer.Exit(130) from None
-    except OSError as exc:  # outputs or report not writable: nothing more can be done
+    except OutputInUse as exc:  # a second run into the same output: refused before anything is written
         typer.echo(f"cleaner: {exc}", err=True)
+        raise typer.Exit(2) from None
+    except OSError as exc:  # outputs or report not writable: nothing more can be done
+        typer.echo(stopped_message(exc, runner.stats, out, path), err=True)
         raise typer.Exit(1) from None
     if not quiet:
         print_summary(stats, path)

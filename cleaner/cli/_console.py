@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 import typer
 
 from ..batch.document import Outcome
+from ..batch.formats import printable
 from ..batch.runner import ProgressHook, Stats
 
 if TYPE_CHECKING:
@@ -91,15 +92,18 @@ def summary_lines(stats: Stats, report: Path | None) -> list[str]:
         lines[0] += f"; {stats.resumed} skipped (already done)"
     if stats.filtered:
         reasons = ", ".join(f"{n} {reason}" for reason, n in stats.filter_reasons.most_common(SHOWN_FAILURES))
-        lines.append(f"  {stats.filtered} WARC records skipped, not pages: {reasons}")
+        lines.append(f"  {stats.filtered} WARC records skipped, not pages: {printable(reasons)}")
     if stats.truncated:
         lines.append(f"  {stats.truncated} truncated: text cut at the size limit")
     for outcome in stats.failures[:SHOWN_FAILURES]:
-        lines.append(f"  {outcome.status}: {outcome.id} ({outcome.path}): {outcome.error}")
+        # ids, paths and errors come from the input: escaped, an ESC or newline in them shows as text
+        lines.append(
+            f"  {outcome.status}: {printable(outcome.id)} ({printable(outcome.path)}): {printable(outcome.error or '')}"
+        )
     if stats.failed > SHOWN_FAILURES:
         lines.append(f"  ... and {stats.failed - SHOWN_FAILURES} more")
     if report is not None:
-        lines.append(f"report: {report}")
+        lines.append(f"report: {printable(str(report))}")
     return lines
 
 

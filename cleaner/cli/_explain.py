@@ -13,8 +13,10 @@ import typer
 from .._model import Block, Result
 from ..batch.discover import InputOptions, discover
 from ..batch.document import Document
+from ..batch.formats import plain_text, printable
 from ..batch.readers import ContainerReader, InputError
 from ..batch.worker import InputTooLarge, load
+from ..batch.writers import atomic_write
 from ._console import stdout_pipe
 from ._options import (
     DEFAULT_MAX_BYTES,
@@ -198,12 +200,12 @@ def explain_command(
     doc = first_document(file, options) if record is None else nth_record(file, options, record)
     cleaner = build_cleaner(config)
     if doc.error is not None:
-        typer.echo(f"cleaner: {doc.path}: {doc.error}", err=True)
+        typer.echo(f"cleaner: {printable(doc.path)}: {printable(doc.error)}", err=True)
         raise typer.Exit(1)
     try:
         data = doc.data if doc.data is not None else load(Path(doc.path), config.max_bytes)
     except (Exception, InputTooLarge) as exc:  # unreadable file, bad gzip, too large
-        typer.echo(f"cleaner: cannot read {doc.path}: {exc}", err=True)
+        typer.echo(f"cleaner: cannot read {printable(doc.path)}: {printable(str(exc))}", err=True)
         raise typer.Exit(1) from None
     result = cleaner.clean(data, url=doc.url, mode=doc.mode, charset=doc.charset)
     show = BlockFilter(kept, dropped, frozenset(c.lower() for c in category or ()))
@@ -217,7 +219,9 @@ def explain_command(
         from ._report_html import html_report
 
         try:
-            html.write_text(html_report(result, doc, collapse=collapse), encoding="utf-8")
+            # atomic: a failure leaves no 0-byte or half report; lone surrogates (a file name
+            # that is not UTF-8) become U+FFFD instead of failing the encoding
+            atomic_write(html, plain_text(html_report(result, doc, collapse=collapse)))
         except OSError as exc:
             raise typer.BadParameter(f"cannot write {html}: {exc}", param_hint="--html") from exc
         typer.echo(f"report: {html}", err=True)
@@ -242,15 +246,18 @@ def print_explanation(
             raise BrokenPipeError  # handled by stdout_pipe(): exit 141
 
     console = console or _PipeConsole(highlight=False, soft_wrap=True)
-    console.print(Text(f"{doc.id}  ({doc.path})  mode={result.mode}  status={result.status}", style="bold"))
+    # everything taken from the input is escaped: ESC sequences or lone surrogates in an id,
+    # a file name or the page text must neither drive the terminal nor crash the encoding
+    header = f"{printable(doc.id)}  ({printable(doc.path)})  mode={result.mode}  status={result.status}"
+    console.print(Text(header, style="bold"))
     if result.error:
-        console.print(Text(f"error: {result.error}", style="red"))
+        console.print(Text(f"error: {printable(result.error)}", style="red"))
     if not summary_only:
         meta = result.metadata.to_dict()
         for name in (*META_FIELDS, "site_rule"):
             if meta.get(name):
                 value = ", ".join(meta[name]) if isinstance(meta[name], list) else str(meta[name])
-                console.print(Text.assemble((f"{name + ':':13}", "cyan"), value))
+                console.print(Text.assemble((f"{name + ':':13}", "cyan"), printable(value)))
     kept = sum(1 for b in result.blocks if b.kept)
     console.print(Text(f"{len(result.blocks)} blocks: {kept} kept, {len(result.blocks) - kept} dropped", style="bold"))
     for i, line in enumerate(summary_table(result.blocks)):
@@ -272,7 +279,7 @@ def print_explanation(
                 (f"  <{block.tag}>", "dim"),
             )
         )
-        console.print(Text(block.text, style="" if block.kept else "dim"))
+        console.print(Text(printable(block.text, lines=True), style="" if block.kept else "dim"))
 
 
 def summary_table(blocks: Sequence[Block]) -> list[str]:
