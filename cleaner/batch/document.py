@@ -13,11 +13,14 @@ from .._pipeline import DEFAULT_MAX_BYTES, DEFAULT_MAX_PAGE_TEXT_CHARS, Cleaner
 STATUS_SKIPPED = "skipped"  # output already present (resume); not cleaned again
 STATUS_TIMEOUT = "timeout"  # cleaning took longer than the per-document timeout
 STATUS_ERROR = "error"  # unreadable input, bad gzip, broken record, crash
+STATUS_INTERRUPTED = "interrupted"  # was being cleaned when the run was interrupted; its worker was killed
 STATUS_INVALID = "invalid"  # Result status for input of the wrong type
 
 # Anything not good is failed, so a status added to the core later fails by default.
 GOOD_STATUSES = frozenset({STATUS_OK, STATUS_EMPTY, STATUS_SKIPPED})
-FAILED_STATUSES = frozenset({STATUS_BINARY, STATUS_TOO_LARGE, STATUS_TIMEOUT, STATUS_ERROR, STATUS_INVALID})
+FAILED_STATUSES = frozenset(
+    {STATUS_BINARY, STATUS_TOO_LARGE, STATUS_TIMEOUT, STATUS_ERROR, STATUS_INVALID, STATUS_INTERRUPTED}
+)
 
 ALREADY_DONE = "already done"  # the skip reason of a resumed document
 

@@ -25,6 +25,7 @@ from .._pipeline import Cleaner
 from .document import (
     ALREADY_DONE,
     STATUS_ERROR,
+    STATUS_INTERRUPTED,
     STATUS_SKIPPED,
     STATUS_TIMEOUT,
     CleanerConfig,
@@ -37,7 +38,6 @@ from .worker import WorkerConfig, inherit_cleaner, init_worker, process_chunk
 from .writers import ReportWriter, Writer
 
 MAX_FAILURES_KEPT = 50  # failed outcomes kept in Stats for the summary
-STATUS_INTERRUPTED = "interrupted"  # was being cleaned when the run was interrupted; its worker was killed
 INTERRUPTED_ERROR = "run interrupted while this document was being cleaned; rerun to clean it"
 
 

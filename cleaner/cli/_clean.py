@@ -17,6 +17,7 @@ from typing import Annotated
 import typer
 
 from ..batch.discover import InputOptions, discover, output_clashes
+from ..batch.document import STATUS_INTERRUPTED
 from ..batch.formats import EXTENSIONS, printable
 from ..batch.readers import (
     DEFAULT_WARC_TYPES,
@@ -27,7 +28,7 @@ from ..batch.readers import (
     Reader,
     WarcFilter,
 )
-from ..batch.runner import STATUS_INTERRUPTED, RunConfig, Runner, Stats, default_jobs
+from ..batch.runner import RunConfig, Runner, Stats, default_jobs
 from ..batch.writers import JsonlFileWriter, OutputInUse, ReportWriter, StreamWriter, TreeWriter, Writer
 from ._console import RichProgress, print_summary, stdout_pipe
 from ._options import (

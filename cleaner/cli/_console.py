@@ -92,7 +92,7 @@ def summary_lines(stats: Stats, report: Path | None) -> list[str]:
         lines[0] += f"; {stats.resumed} skipped (already done)"
     if stats.filtered:
         reasons = ", ".join(f"{n} {reason}" for reason, n in stats.filter_reasons.most_common(SHOWN_FAILURES))
-        lines.append(f"  {stats.filtered} WARC records skipped, not pages: {printable(reasons)}")
+        lines.append(f"  {stats.filtered} skipped: {printable(reasons)}")
     if stats.truncated:
         lines.append(f"  {stats.truncated} truncated: text cut at the size limit")
     for outcome in stats.failures[:SHOWN_FAILURES]:
