@@ -283,3 +283,10 @@ def test_readme_example_shows_every_key() -> None:
 def test_parse_file_still_raises_for_the_bundled_files_never() -> None:
     for path in sorted((ROOT / "rules").glob("*.toml")) + sorted((ROOT / "rules" / "examples").glob("*.toml")):
         assert parse_file(path).name
+
+
+def test_cli_warning_escapes_terminal_controls_in_the_file_name() -> None:
+    from cleaner.cli._warnings import format_warning
+
+    text = format_warning("rules file evil\x1b[2J.toml is broken")
+    assert "\x1b" not in text and "\\x1b[2J" in text

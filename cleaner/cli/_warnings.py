@@ -12,17 +12,19 @@ import sys
 import warnings
 from typing import TextIO
 
+from ..batch.formats import printable
 from ..rules import RuleFileWarning
 
 
 def format_warning(message: Warning | str) -> str:
+    # a file name or a rule's text may hold terminal escapes: escape before printing
     if isinstance(message, RuleFileWarning):
         path = message.path
-        return (
+        return printable(
             f"cleaner: warning: skipping rules file {path}: {message.summary}; "
             f"run `cleaner rules check {shlex.quote(path)}`"
         )
-    return f"cleaner: warning: {message}"
+    return printable(f"cleaner: warning: {message}")
 
 
 def _show(
