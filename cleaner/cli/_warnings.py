@@ -24,7 +24,7 @@ def format_warning(message: Warning | str) -> str:
             f"cleaner: warning: skipping rules file {path}: {message.summary}; "
             f"run `cleaner rules check {shlex.quote(path)}`"
         )
-    return printable(f"cleaner: warning: {message}")
+    return printable(f"cleaner: warning: {message}", lines=True)
 
 
 def _show(
