@@ -232,7 +232,9 @@ def huge_line(rng: random.Random, data: bytes) -> bytes:
 
 
 def repeat_page(rng: random.Random, data: bytes) -> bytes:
-    return data * rng.choice([10, 100, 500])
+    # no more copies than the cap keeps: a 3 MB page 500 times would be 1.5 GB before the cut
+    times = min(rng.choice([10, 100, 500]), MAX_CASE_BYTES // max(len(data), 1) + 1)
+    return data * times
 
 
 def many_elements(rng: random.Random, data: bytes) -> bytes:
@@ -697,11 +699,12 @@ class Report:
 
     index: int
     kind: str
-    outcome: str  # ok, crash, died, hang, invariant
+    outcome: str  # ok, crash, died, hang, invariant, generator (the fuzzer failed to build the input)
     detail: str = ""
     signature: str = ""  # groups findings of one cause: exception type and innermost frame
-    seconds: float = 0.0
+    seconds: float = 0.0  # wall-clock time
     rss_kb: int = 0  # the child's peak resident set size so far
+    cpu: float = 0.0  # CPU time: on a loaded machine, what tells a slow input from a busy machine
     steps: list[str] = field(default_factory=list)
 
 
@@ -720,7 +723,7 @@ def crash_signature(exc: BaseException) -> str:
 
 
 def run_case(case: Case, env: Env, tmp: Path) -> Report:
-    started = time.perf_counter()
+    started, cpu_started = time.perf_counter(), time.process_time()
     try:
         problems = RUNNERS[case.kind](case, env, tmp)
         outcome = "invariant" if problems else "ok"
@@ -728,9 +731,9 @@ def run_case(case: Case, env: Env, tmp: Path) -> Report:
         signature = problem_signature(problems[0]) if problems else ""
     except BaseException as exc:  # anything escaping is the finding; the child goes on
         outcome, detail, signature = "crash", traceback.format_exc(limit=-12), crash_signature(exc)
-    seconds = time.perf_counter() - started
+    seconds, cpu = time.perf_counter() - started, time.process_time() - cpu_started
     rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-    return Report(case.index, case.kind, outcome, detail, signature, seconds, rss, list(case.steps))
+    return Report(case.index, case.kind, outcome, detail, signature, seconds, rss, cpu, list(case.steps))
 
 
 def _limit_memory(extra_mb: int) -> None:
@@ -740,6 +743,15 @@ def _limit_memory(extra_mb: int) -> None:
     size_kb = _status_kb(os.getpid(), "VmSize") or 0
     limit = size_kb * 1024 + extra_mb * (1 << 20)
     resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+
+
+def _cpu_seconds(pid: int) -> float:
+    """User + system CPU time of a process so far (Linux; 0 elsewhere)."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except (OSError, IndexError):
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")  # utime, stime
 
 
 def _status_kb(pid: int, key: str) -> int | None:
@@ -761,7 +773,12 @@ def child_main(conn: Connection, seed: int, env: Env, tmp: Path, memory_mb: int)
         index = conn.recv()
         if index is None:
             return
-        conn.send(run_case(make_case(seed, index), env, tmp))
+        try:
+            case = make_case(seed, index)
+        except Exception as exc:  # the fuzzer's own bug, not cleaner's: said so, not counted as a finding
+            conn.send(Report(index, "?", "generator", traceback.format_exc(limit=-6), crash_signature(exc)))
+            continue
+        conn.send(run_case(case, env, tmp))
 
 
 # -- the parent ------------------------------------------------------------------
@@ -788,11 +805,14 @@ class Child:
         if self.conn is None:
             self.start()
         assert self.conn is not None
+        cpu_before = _cpu_seconds(self.proc.pid)
         self.conn.send(index)
         if not self.conn.poll(timeout):
             rss = _status_kb(self.proc.pid, "VmHWM") or 0
+            cpu = _cpu_seconds(self.proc.pid) - cpu_before
             self.stop()
-            return Report(index, "?", "hang", f"still running after {timeout:g} s", "hang", timeout, rss)
+            detail = f"still running after {timeout:g} s ({cpu:.1f} s of CPU)"
+            return Report(index, "?", "hang", detail, "hang", timeout, rss, cpu=cpu)
         try:
             return self.conn.recv()  # type: ignore[no-any-return]
         except EOFError:
@@ -833,7 +853,7 @@ class Totals:
         if report.rss_kb > self.peak_rss_kb:
             self.peak_rss_kb, self.peak_rss_index = report.rss_kb, report.index
         if report.outcome != "hang":
-            self.slowest = sorted([*self.slowest, report], key=lambda r: -r.seconds)[:SLOWEST_KEPT]
+            self.slowest = sorted([*self.slowest, report], key=lambda r: -r.cpu)[:SLOWEST_KEPT]
         if report.outcome in FINDINGS:
             self.signatures[f"{report.outcome}: {report.signature}"] += 1
 
@@ -903,7 +923,8 @@ def summary(args: argparse.Namespace, totals: Totals, elapsed: float) -> dict[st
         "peak_rss_mb": round(totals.peak_rss_kb / 1024, 1),
         "peak_rss_index": totals.peak_rss_index,
         "slowest": [
-            {"index": r.index, "kind": r.kind, "seconds": round(r.seconds, 3), "steps": r.steps} for r in totals.slowest
+            {"index": r.index, "kind": r.kind, "cpu": round(r.cpu, 3), "seconds": round(r.seconds, 3), "steps": r.steps}
+            for r in totals.slowest
         ],
         "signatures": dict(totals.signatures.most_common()),
         "findings": totals.findings,
@@ -922,11 +943,14 @@ def print_summary(data: dict[str, Any], out: Path) -> None:
     inputs = ", ".join(f"{k} {v}" for k, v in sorted(data["inputs"].items()))
     print(f"inputs: {data['examples']} ({inputs}) in {data['elapsed_seconds']} s, seed {data['seed']}")
     print(f"crashes: {data['crashes']}  hangs: {data['hangs']}  invariant breaks: {data['invariants']}")
+    if data["outcomes"].get("generator"):
+        print(f"inputs the fuzzer failed to build (its own bug): {data['outcomes']['generator']}")
     print(f"peak RSS: {data['peak_rss_mb']} MB (example {data['peak_rss_index']})")
     if data["slowest"]:
         slow = data["slowest"][0]
+        steps = " ".join(slow["steps"])
         print(
-            f"slowest input: {slow['seconds']} s (example {slow['index']}, {slow['kind']}: {' '.join(slow['steps'])})"
+            f"slowest input: {slow['cpu']} s CPU, {slow['seconds']} s wall (example {slow['index']}, {slow['kind']}: {steps})"
         )
     for signature, count in data["signatures"].items():
         print(f"  {count:5d}  {signature}")

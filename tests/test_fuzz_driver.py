@@ -129,3 +129,14 @@ def test_a_sound_result_has_no_problems() -> None:
 
 def test_jsonl_accounting_counts_non_blank_lines() -> None:
     assert fuzz.expected_jsonl_records(b'{"text": "a"}\n\n  \n{"text": "b"}\r\n') == 2
+
+
+def test_a_fuzzer_bug_is_not_counted_as_a_finding(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """An input the generator fails to build is its own outcome: cleaner is not blamed for it."""
+
+    def broken(seed: int, index: int) -> fuzz.Case:
+        raise MemoryError
+
+    monkeypatch.setattr(fuzz, "make_case", broken)
+    totals = fuzz.run(fuzz.parse_args(["--case", "0", "--out", str(tmp_path)]))
+    assert totals.outcomes == {"generator": 1} and totals.found == 0
