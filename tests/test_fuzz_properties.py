@@ -213,8 +213,9 @@ def test_jsonl_reader_gives_one_document_per_line(data: bytes, tmp_path_factory:
 def run_cli(cli: Cli, path: Path, tmp: Path) -> tuple[CliResult, list[dict[str, Any]], list[dict[str, Any]]]:
     report = tmp / "report.jsonl"
     res = cli("clean", path, "-j", "1", "--report", report, "--quiet")
-    rows = [json.loads(line) for line in report.read_text(encoding="utf-8").splitlines()]
-    records = [json.loads(line) for line in res.stdout.splitlines()]
+    # JSONL lines end at "\n" only: splitlines() would also cut a text at U+2028
+    rows = [json.loads(line) for line in report.read_text(encoding="utf-8").split("\n") if line]
+    records = [json.loads(line) for line in res.stdout.split("\n") if line]
     return res, rows, records
 
 
