@@ -209,3 +209,19 @@ def test_found_by_the_fuzzer(found: Found) -> None:
     assert result_problems(result) == []
     assert result.status == found.status
     json.dumps(result.to_dict(blocks=True), ensure_ascii=False).encode("utf-8")
+
+
+# Found by the fuzzer (example 4034 of seed 0: 31,000 <b>x</b> on one line, 250 KB, 12 s of CPU):
+# trafilatura's _extract is quadratic in the inline elements of one paragraph (10,000: 0.8 s,
+# 20,000: about 3 s), so a page just under the 100,000-element cap takes minutes. Linear cost
+# would be about 0.15 s here; the bound sits between the two, far from both.
+INLINE_ELEMENTS = 20_000
+INLINE_CPU_SECONDS = 1.5
+
+
+@pytest.mark.xfail(strict=True, reason="on main: trafilatura's _extract is quadratic in inline elements")
+def test_inline_elements_in_one_paragraph_cost_linear_time(cleaners: dict[str, Cleaner]) -> None:
+    shape = Shape("b-20000-one-paragraph", "html", lambda: in_article(b"<p>" + b"<b>x</b>" * INLINE_ELEMENTS + b"</p>"), "ok")  # fmt: skip
+    result, cpu = run_shape(cleaners["html"], shape)
+    assert result.status == "ok"
+    assert cpu < INLINE_CPU_SECONDS, f"{cpu:.1f} s of CPU"
