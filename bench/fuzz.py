@@ -21,7 +21,8 @@ What counts as a finding (each saved to ``--out`` as a reproducer file, with
   controls, NUL or lone surrogates in text, a record that is not JSON), or a
   batch reader lost a record (``lost: ...``).
 
-Exit code: 0 when nothing was found, 1 otherwise, 2 on a usage error.
+Exit code: 0 when nothing was found, 1 otherwise, 2 on a usage error, 130 when
+interrupted (Ctrl-C): the summary then covers the examples finished.
 """
 
 from __future__ import annotations
@@ -845,6 +846,7 @@ class Totals:
     findings: list[dict[str, Any]] = field(default_factory=list)
     peak_rss_kb: int = 0
     peak_rss_index: int | None = None
+    interrupted: bool = False
     slowest: list[Report] = field(default_factory=list)  # the SLOWEST_KEPT slowest, slowest first
 
     def add(self, report: Report) -> None:
@@ -902,6 +904,9 @@ def run(args: argparse.Namespace) -> Totals:
                 print(json.dumps({**asdict(report), "detail": None}, ensure_ascii=False), report.detail, sep="\n")
             elif done % PROGRESS_EVERY == 0:
                 _progress(done, len(indices), totals, started)
+    except KeyboardInterrupt:  # a long run stopped early still says what it found so far
+        totals.interrupted = True
+        print("fuzz: interrupted; the summary covers the examples finished", file=sys.stderr)
     finally:
         child.close()
         shutil.rmtree(tmp, ignore_errors=True)
@@ -915,6 +920,7 @@ def summary(args: argparse.Namespace, totals: Totals, elapsed: float) -> dict[st
         "examples": sum(totals.inputs.values()),
         "timeout": args.timeout,
         "elapsed_seconds": round(elapsed, 1),
+        "interrupted": totals.interrupted,
         "inputs": dict(totals.inputs),
         "outcomes": dict(totals.outcomes),
         "crashes": totals.outcomes["crash"] + totals.outcomes["died"],
@@ -989,6 +995,8 @@ def iter_cases(seed: int, examples: int) -> Iterator[Case]:
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
     totals = run(args)
+    if totals.interrupted:
+        return 130
     return 1 if totals.found else 0
 
 

@@ -140,3 +140,15 @@ def test_a_fuzzer_bug_is_not_counted_as_a_finding(tmp_path: Path, monkeypatch: p
     monkeypatch.setattr(fuzz, "make_case", broken)
     totals = fuzz.run(fuzz.parse_args(["--case", "0", "--out", str(tmp_path)]))
     assert totals.outcomes == {"generator": 1} and totals.found == 0
+
+
+def test_an_interrupted_run_still_writes_its_summary(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    def run_then_stop(self: fuzz.Child, index: int, timeout: float) -> fuzz.Report:
+        if index == 1:
+            raise KeyboardInterrupt
+        return fuzz.Report(index, "page", "ok")
+
+    monkeypatch.setattr(fuzz.Child, "run", run_then_stop)
+    assert fuzz.main(["--examples", "5", "--out", str(tmp_path)]) == 130
+    summary = json.loads((tmp_path / "summary.json").read_text(encoding="utf-8"))
+    assert summary["interrupted"] is True and summary["examples"] == 1
