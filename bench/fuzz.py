@@ -62,6 +62,8 @@ DEFAULT_MEMORY_MB = 1536  # address space a child may add to its size at start
 MAX_CASE_BYTES = 8 << 20  # generated inputs are cut here: the run tests hostility, not raw size
 PROGRESS_EVERY = 250
 SLOWEST_KEPT = 10  # slowest examples listed in summary.json
+# Reproducer files written per kind of finding: one cause can fill a disk with hundreds of copies.
+REPRODUCERS_PER_SIGNATURE = 5
 # Weights of the input kinds: pages are the bulk of real traffic and of the code.
 KIND_WEIGHTS = {"page": 60, "jsonl": 15, "warc": 10, "rules": 15}
 # A small max_bytes for one of the cleaners, so that gzip bombs and big inputs hit the limit.
@@ -864,16 +866,17 @@ class Totals:
         return sum(self.outcomes[o] for o in FINDINGS)
 
 
-def save_finding(out: Path, seed: int, report: Report) -> dict[str, Any]:
-    """Write the input of a finding to ``out`` and return its summary entry."""
+def save_finding(out: Path, seed: int, report: Report, *, write: bool = True) -> dict[str, Any]:
+    """Write the input of a finding to ``out`` (unless ``write`` is False) and return its summary entry."""
     case = make_case(seed, report.index)
     report.kind, report.steps = case.kind, list(case.steps)
     name = f"{report.outcome}-{report.index:06d}-{case.name}"
-    (out / name).write_bytes(case.data)
+    if write:
+        (out / name).write_bytes(case.data)
     entry = {
         **case.params(),
         **asdict(report),
-        "file": name,
+        "file": name if write else None,
         "replay": f"python -m bench.fuzz --seed {seed} --case {report.index}",
     }
     entry["detail"] = report.detail[-4000:]
@@ -898,7 +901,9 @@ def run(args: argparse.Namespace) -> Totals:
         for done, index in enumerate(indices, start=1):
             report = child.run(index, args.timeout)
             if report.outcome in FINDINGS:
-                totals.findings.append(save_finding(out, args.seed, report))
+                seen = totals.signatures[f"{report.outcome}: {report.signature}"]
+                write = seen < REPRODUCERS_PER_SIGNATURE  # the rest are listed, with their replay command
+                totals.findings.append(save_finding(out, args.seed, report, write=write))
             totals.add(report)
             if args.case is not None:
                 print(json.dumps({**asdict(report), "detail": None}, ensure_ascii=False), report.detail, sep="\n")
