@@ -5,7 +5,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: setup demo test lint typecheck bench clean
+.PHONY: setup demo test lint typecheck bench fuzz clean
 
 $(STAMP): pyproject.toml
 	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "need $(PYTHON) on PATH (or: make PYTHON=python3 ...)"; exit 2; }
@@ -37,6 +37,11 @@ test: lint typecheck
 bench: $(STAMP)
 	$(BIN)/python -m pip install -qq -e '.[dev,bench]'
 	$(BIN)/python -m bench run
+
+# The long fuzz target (docs/reliability.md): 10,000 generated and mutated pages, records
+# and rule files, each in a child process under a timeout; findings go to out/fuzz.
+fuzz: $(STAMP)
+	$(BIN)/python -m bench.fuzz --examples 10000 --seed 0 --timeout 20 --out out/fuzz
 
 clean:
 	rm -rf $(VENV) out build dist *.egg-info
