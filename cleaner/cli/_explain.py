@@ -203,7 +203,7 @@ def explain_command(
         typer.echo(f"cleaner: {printable(doc.path)}: {printable(doc.error)}", err=True)
         raise typer.Exit(1)
     try:
-        data = doc.data if doc.data is not None else load(Path(doc.path), config.max_bytes)
+        data = doc.data if doc.data is not None else load(doc.source or Path(doc.path), config.max_bytes)
     except (Exception, InputTooLarge) as exc:  # unreadable file, bad gzip, too large
         typer.echo(f"cleaner: cannot read {printable(doc.path)}: {printable(str(exc))}", err=True)
         raise typer.Exit(1) from None
