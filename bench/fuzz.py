@@ -611,6 +611,11 @@ def expected_jsonl_records(data: bytes) -> int:
     return sum(1 for line in data.split(b"\n") if line.strip())
 
 
+def expected_jsonl_rows(data: bytes) -> int:
+    """Report rows: one per record, or one ``skipped`` row ("no records in the input") for none."""
+    return max(1, expected_jsonl_records(data))
+
+
 def run_documents(docs: list[Any], env: Env) -> list[str]:
     """Clean every readable document as the batch worker does; check results and records."""
     from cleaner.batch.formats import record, to_jsonl
@@ -641,7 +646,7 @@ def run_jsonl(case: Case, env: Env, tmp: Path) -> list[str]:
     docs = list(reader.read())
     out = run_documents(docs, env)
     if not case.name.endswith(".gz"):  # a cut gzip stream may end early, with an error row
-        expected = expected_jsonl_records(case.data)
+        expected = expected_jsonl_rows(case.data)
         broken = [d.error for d in docs if d.error and d.error.startswith("cannot read")]
         if len(docs) != expected or broken:
             out.append(f"lost: {expected} non-blank lines gave {len(docs)} documents; {'; '.join(broken[:1])}")

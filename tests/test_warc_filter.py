@@ -80,7 +80,7 @@ def test_only_pages_are_cleaned_and_the_rest_is_skipped_with_a_reason(cli: Cli, 
         "9": ("skipped", "binary content without Content-Type"),
         "10": ("skipped", "WARC revisit record"),
     }
-    assert "8 WARC records skipped, not pages: " in res.stderr and "1 HTTP 404" in res.stderr
+    assert "8 skipped: " in res.stderr and "1 HTTP 404" in res.stderr
 
 
 def test_the_filter_can_be_widened(cli: Cli, tmp_path: Path) -> None:
