@@ -97,10 +97,26 @@ def _control_ratio(sample: bytes) -> float:
     return (len(sample) - len(sample.translate(None, _CONTROL_BYTES))) / len(sample)
 
 
+def _utf32_without_bom(sample: bytes) -> str | None:
+    """UTF-32 text without a BOM: three NULs in every four bytes, the fourth (the character) rarely NUL."""
+    if len(sample) < 8 or len(sample) % 4:
+        return None
+    lanes = [sample[i::4] for i in range(4)]
+    zeros = [lane.count(0) / len(lane) for lane in lanes]
+    if zeros[0] < 0.05 and min(zeros[1:]) > 0.95:
+        return "utf-32-le"
+    if zeros[3] < 0.05 and min(zeros[:3]) > 0.95:
+        return "utf-32-be"
+    return None
+
+
 def _utf16_without_bom(sample: bytes) -> str | None:
-    """UTF-16 text without a BOM shows NULs in every other byte."""
+    """UTF-16 text without a BOM shows NULs in every other byte (UTF-32 in three of four)."""
     if len(sample) < 4:
         return None
+    utf32 = _utf32_without_bom(sample[: len(sample) - len(sample) % 4])
+    if utf32:
+        return utf32
     even, odd = sample[0::2], sample[1::2]
     if odd.count(0) > 0.4 * len(odd) and even.count(0) < 0.05 * len(even):
         return "utf-16-le"

@@ -236,7 +236,15 @@ def text_metadata(blocks: list[Block], url: str | None, language: str | None) ->
 # characters, and markup tags (a <title> that held escaped HTML, a rule's XPath that hit an element).
 _META_NOISE = re.compile("[\x00-\x08\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
 _META_SPACE = re.compile(r"[\s\u2028\u2029]+")
-_META_TAG = re.compile(r"</?[A-Za-z][^<>]*>")
+# Only HTML's own element names: "<The Palace: Tale of Jang Noksu>" is how Korean pages quote a title.
+_HTML_ELEMENTS = (
+    "a|abbr|address|article|aside|audio|b|bdi|bdo|blockquote|body|br|button|canvas|caption|center|cite|code|"
+    "col|dd|del|details|dfn|div|dl|dt|em|embed|figcaption|figure|font|footer|form|h[1-6]|head|header|hr|html|"
+    "i|iframe|img|input|ins|kbd|label|li|link|main|mark|meta|nav|noscript|object|ol|option|p|picture|pre|q|"
+    "s|samp|script|section|select|small|source|span|strike|strong|style|sub|summary|sup|svg|table|tbody|td|"
+    "template|textarea|tfoot|th|thead|time|title|tr|u|ul|var|video|wbr"
+)
+MARKUP_TAG = re.compile(rf"</?(?:{_HTML_ELEMENTS})(?:\s[^<>]*)?/?>", re.IGNORECASE)
 _META_TEXT_FIELDS = ("title", "author", "site", "domain", "description", "language", "url", "site_rule")
 
 
@@ -245,7 +253,7 @@ def tidy_field(value: str | None) -> str | None:
     if not value:
         return value or None
     if _META_NOISE.search(value) or "<" in value:
-        value = _META_TAG.sub(" ", _META_NOISE.sub("", value))
+        value = MARKUP_TAG.sub(" ", _META_NOISE.sub("", value))
     return _META_SPACE.sub(" ", value).strip() or None
 
 

@@ -5,10 +5,12 @@ network, and it does not expand entities declared in an internal subset
 (``<!DOCTYPE x [<!ENTITY ...>]>``), so XXE and billion-laughs payloads stay
 inert text. Without ``huge_tree`` libxml2 caps nesting at 256 levels and
 single text nodes at 10 MB, and stops building the tree where a page
-exceeds either. Real pages do hit the depth cap (broken CMS output, hundreds of
-unclosed ``<font>`` tags), so when it does the markup is flattened (``flatten``:
-tags beyond ``MAX_DEPTH`` open levels are dropped, block tags among them become
-``<br>``) and parsed again: the text below the cap and after it is kept. Only
+exceeds either (or an attribute value of 10 MB). Real pages do hit the depth
+cap (broken CMS output, hundreds of unclosed ``<font>`` tags), so when a page
+hits a limit the markup is flattened (``flatten``: tags beyond ``MAX_DEPTH``
+open levels are dropped, block tags among them become ``<br>``), attribute
+values longer than ``MAX_ATTRIBUTE_CHARS`` are emptied, and it is parsed
+again: the text below the cap and after it is kept. Only
 what a limit still cuts after that is lost, and ``Parsed.limit`` says why so
 that the result can be marked truncated. (``huge_tree`` would lift the caps for
 every page, hostile ones included, and hand trafilatura's recursive walks a
@@ -109,7 +111,12 @@ _BLOCK = frozenset(
 # paragraph or heading cannot hold another one (the parser closes it first), so they add one
 # level at most, and the extractor looks for them.
 _LEAF_BLOCK = frozenset(["p", "h1", "h2", "h3", "h4", "h5", "h6"])
-_DEPTH_LIMIT = "depth"
+# libxml2 stops at an attribute value of 10 MB (a data: URI, a serialised app state) like at a
+# text node of that size; no attribute value cleaner reads comes near this, so longer ones are emptied.
+MAX_ATTRIBUTE_CHARS = 64 * 1024
+_LONG_ATTRIBUTE = re.compile(
+    rf"""=\s*(?:"[^"]{{{MAX_ATTRIBUTE_CHARS},}}"|'[^']{{{MAX_ATTRIBUTE_CHARS},}}'|[^\s>"']{{{MAX_ATTRIBUTE_CHARS},}})"""
+)
 
 
 @dataclass(slots=True)
@@ -155,8 +162,9 @@ def parse_markup(markup: str) -> Parsed | None:
         # an XML encoding declaration, and the text is already decoded
         data = _as_bytes(markup)
         root, limit = _parse(data)
-        if limit is not None and _DEPTH_LIMIT in limit.lower():
-            data = _as_bytes(flatten(markup))
+        if limit is not None:
+            # what the page hit may be undone (deep nesting, a huge attribute); a huge text node stays
+            data = _as_bytes(_LONG_ATTRIBUTE.sub('=""', flatten(markup)))
             root, limit = _parse(data)
     except (etree.ParserError, etree.XMLSyntaxError, ValueError):
         return None
