@@ -92,9 +92,10 @@ class Cleaner:
       comes from ``<head>`` alone.
     * ``max_page_text_chars`` (default 500,000): the fallback's text is cut,
       and ``Result.truncated`` is True; the status stays ``ok``.
-    * libxml2's own caps (256 levels of nesting, 10 MB in one text node): the
-      parser stops there, the rest of the page is lost, ``Result.truncated``
-      is True.
+    * libxml2's own caps (256 levels of nesting, 10 MB in one text node or
+      attribute value): a page that hits one is flattened (tags beyond 200
+      levels dropped) and its huge attribute values emptied, then parsed again;
+      only a text node over 10 MB is still cut, and ``Result.truncated`` is True.
 
     Bad input never raises: ``None`` gives status ``empty``, a value that is not
     ``str`` or bytes-like gives ``invalid``, both with ``error`` saying why.
@@ -165,6 +166,9 @@ class Cleaner:
         Never raises on bad input: a wrong-typed ``data`` gives a Result with
         status "empty" (None) or "invalid"; a ``url`` or ``charset`` that is not
         a string is ignored (bytes are decoded), and so is an unknown charset label.
+        ``mode`` is read case-insensitively; an unknown one gives status "invalid".
+        A URL that does not parse ("http://[/") is not used for cleaning but is
+        given back in the metadata; lone surrogates in str input become U+FFFD.
         """
         url = _as_url(url)
         if mode and _as_mode(mode) is None:  # None (or "") means the Cleaner's own mode
