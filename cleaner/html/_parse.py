@@ -115,7 +115,9 @@ _LEAF_BLOCK = frozenset(["p", "h1", "h2", "h3", "h4", "h5", "h6"])
 # text node of that size; no attribute value cleaner reads comes near this, so longer ones are emptied.
 MAX_ATTRIBUTE_CHARS = 64 * 1024
 _LONG_ATTRIBUTE = re.compile(
-    rf"""=\s*(?:"[^"]{{{MAX_ATTRIBUTE_CHARS},}}"|'[^']{{{MAX_ATTRIBUTE_CHARS},}}'|[^\s>"']{{{MAX_ATTRIBUTE_CHARS},}})"""
+    # inside a start tag only: a text node may hold '="' too
+    rf"""(<[A-Za-z][^<>\s]*\s[^<>]*?=\s*)"""
+    rf"""(?:"[^"]{{{MAX_ATTRIBUTE_CHARS},}}"|'[^']{{{MAX_ATTRIBUTE_CHARS},}}'|[^\s>"']{{{MAX_ATTRIBUTE_CHARS},}})"""
 )
 
 
@@ -164,7 +166,7 @@ def parse_markup(markup: str) -> Parsed | None:
         root, limit = _parse(data)
         if limit is not None:
             # what the page hit may be undone (deep nesting, a huge attribute); a huge text node stays
-            data = _as_bytes(_LONG_ATTRIBUTE.sub('=""', flatten(markup)))
+            data = _as_bytes(_LONG_ATTRIBUTE.sub(r'\1""', flatten(markup)))
             root, limit = _parse(data)
     except (etree.ParserError, etree.XMLSyntaxError, ValueError):
         return None
