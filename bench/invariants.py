@@ -75,8 +75,8 @@ def rendering(data: bytes | str, mode: str) -> str:
 
 
 def without_buttons(data: bytes | str, mode: str) -> str:
-    """The HTML rendering without <button> text: the extractor cuts a button out of a paragraph
-    and joins the text around it (the full-page rendering keeps it)."""
+    """The HTML rendering without the elements trafilatura cuts out (<button>, <svg> titles,
+    <time>, <label>, ...): it joins the text around them (the full-page rendering keeps them)."""
     if mode == "text":
         return ""
     from cleaner.html._decode import decode_html
@@ -85,7 +85,9 @@ def without_buttons(data: bytes | str, mode: str) -> str:
     parsed = parse_markup(data if isinstance(data, str) else decode_html(data))
     if parsed is None:
         return ""
-    etree.strip_elements(parsed.root, "script", "style", "template", "button", with_tail=False)
+    from trafilatura.settings import MANUALLY_CLEANED
+
+    etree.strip_elements(parsed.root, "template", *MANUALLY_CLEANED, with_tail=False)
     return repair_text("\n".join(t for t in parsed.root.itertext() if isinstance(t, str)))
 
 
