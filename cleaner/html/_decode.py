@@ -79,11 +79,18 @@ def decode_html(data: bytes, charset: str | None = None) -> str:
     """Decode an HTML document; raises BinaryInputError for non-text input."""
     if data.startswith(_BOMS):
         return decode_bytes(data).text
+    valid = _decodes_cleanly(data, "utf-8")
+    # mostly UTF-8 (more valid multi-byte characters than invalid bytes) under a legacy label: a
+    # latin-1 paragraph pasted into a UTF-8 page, whatever the page (or server) says
+    mixed = None if valid or data.isascii() else mixed_utf8(data, strict=True)
+    if mixed is not None:
+        decode_bytes(data[:DETECT_BYTES])  # the binary checks
+        return mixed
     for codec in (_transport_codec(charset) if charset else None, sniff_meta_charset(data)):
         if codec and label_fits(data, codec) and _decodes_cleanly(data, codec):
             return decode_bytes(data, codec).text
     # Declarations absent or wrong: strict UTF-8, mostly UTF-8, then detection (and the binary checks).
-    if _decodes_cleanly(data, "utf-8"):
+    if valid:
         return decode_bytes(data).text
     mixed = mixed_utf8(data)
     if mixed is not None:

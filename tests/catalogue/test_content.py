@@ -138,6 +138,12 @@ CASES = [
     # mostly UTF-8 with a latin-1 paragraph pasted in: each part read as what it is
     Case("mixed-utf8-latin1-html", mixed_utf8_latin1, "ok", has=("Café résumé naïve", ACCENTED)),
     Case(
+        "mixed-utf8-latin1-labelled-cp1252",
+        lambda: mixed_utf8_latin1().replace(b"<head>", b'<head><meta charset="windows-1252">'),
+        "ok",
+        has=("Café résumé naïve", ACCENTED),
+    ),
+    Case(
         "mixed-utf8-latin1-text",
         lambda: f"{SENTENCE} Café résumé naïve.\n\n".encode() + f"{LATER} {ACCENTED}\n".encode("latin-1"),
         "ok",
