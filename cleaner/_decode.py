@@ -1,7 +1,16 @@
 """Stage 1: bytes to clean Unicode text.
 
 Order of trust: a byte-order mark, then the caller's charset (an HTTP header
-or WARC record), then strict UTF-8, then statistical detection. Charset labels
+or WARC record), then strict UTF-8, then statistical detection. A label is
+checked against the bytes first (``label_fits``): bytes that are valid UTF-8
+with multi-byte sequences are UTF-8 whatever a label says (servers that send
+``charset=iso-8859-1`` by default are the commonest liars, and legacy text is
+valid multi-byte UTF-8 by chance only for a few bytes), and a UTF-16/32 label
+without a BOM on bytes that read as UTF-8 is ignored. The caller's label is
+trusted no more than that: it is the same kind of guess, made further away.
+Bytes that are mostly UTF-8 with a few invalid bytes (a latin-1 paragraph
+pasted into a UTF-8 page) are decoded piecewise: UTF-8 where valid,
+windows-1252 for each invalid byte (``mixed_utf8``). Charset labels
 are read as browsers read them (the WHATWG Encoding standard's label table).
 Mojibake is repaired afterwards with ftfy, but only when the text shows its
 symptoms, because ftfy costs more than the rest of the pipeline on clean pages.
@@ -41,7 +50,18 @@ _MOJIBAKE = re.compile(
 # A decoded character that needs a multi-byte UTF-8 sequence (proof of real UTF-8).
 _UTF8_MULTIBYTE = re.compile("[\u0080-\ufffc\U00010000-\U0010ffff]")
 MAX_BROKEN_UTF8 = 8
-_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+# Invalid bytes allowed per this many bytes for a page to count as UTF-8 with a few stray bytes.
+BROKEN_UTF8_PER = 500
+# Form feed, vertical tab and the Unicode line and paragraph separators end a line
+# (a dump's page break between sentences); deleting them glued words ("Monday.Second").
+# U+0085 is not among them: it is windows-1252's ellipsis read as latin-1 (or "&#133;"),
+# which browsers show as "…", and the C1 table below does the same.
+_LINE_BREAK = re.compile("[\x0b\x0c\u2028\u2029]")
+_CONTROL = re.compile("[\x00-\x08\x0e-\x1f\x7f]")
+# Bidirectional formatting characters (embeddings, overrides, isolates) reorder what a
+# reader sees ("Trojan Source"); in extracted text they only ever hide or disguise text.
+_BIDI = re.compile("[\u202a-\u202e\u2066-\u2069]")
+_MIXED_ERRORS = "cleaner-cp1252"
 # C1 controls (U+0080-U+009F) are never text: they are windows-1252 bytes that a
 # latin-1 (or ISO-8859-n) decoder, or a numeric reference like "&#150;", let through.
 _C1 = re.compile("[\x80-\x9f]")
@@ -77,10 +97,26 @@ def _control_ratio(sample: bytes) -> float:
     return (len(sample) - len(sample.translate(None, _CONTROL_BYTES))) / len(sample)
 
 
+def _utf32_without_bom(sample: bytes) -> str | None:
+    """UTF-32 text without a BOM: three NULs in every four bytes, the fourth (the character) rarely NUL."""
+    if len(sample) < 8 or len(sample) % 4:
+        return None
+    lanes = [sample[i::4] for i in range(4)]
+    zeros = [lane.count(0) / len(lane) for lane in lanes]
+    if zeros[0] < 0.05 and min(zeros[1:]) > 0.95:
+        return "utf-32-le"
+    if zeros[3] < 0.05 and min(zeros[:3]) > 0.95:
+        return "utf-32-be"
+    return None
+
+
 def _utf16_without_bom(sample: bytes) -> str | None:
-    """UTF-16 text without a BOM shows NULs in every other byte."""
+    """UTF-16 text without a BOM shows NULs in every other byte (UTF-32 in three of four)."""
     if len(sample) < 4:
         return None
+    utf32 = _utf32_without_bom(sample[: len(sample) - len(sample) % 4])
+    if utf32:
+        return utf32
     even, odd = sample[0::2], sample[1::2]
     if odd.count(0) > 0.4 * len(odd) and even.count(0) < 0.05 * len(even):
         return "utf-16-le"
@@ -170,7 +206,7 @@ def decode_bytes(data: bytes, charset: str | None = None) -> Decoded:
     if _control_ratio(sample) > BINARY_CONTROL_RATIO:
         raise BinaryInputError("input looks binary (too many control bytes)")
     codec = _text_codec(charset) if charset else None
-    if codec:
+    if codec and label_fits(data, codec):
         try:
             return Decoded(data.decode(codec, errors="replace"), codec)
         except (LookupError, ValueError):
@@ -179,14 +215,58 @@ def decode_bytes(data: bytes, charset: str | None = None) -> Decoded:
         return Decoded(data.decode("utf-8"), "utf-8")
     except UnicodeDecodeError:
         pass
-    # UTF-8 with a few broken bytes (truncated pages, stray bytes) stays UTF-8:
-    # re-detecting the whole page would garble every other character.
-    lenient = data.decode("utf-8", errors="replace")
-    broken = lenient.count("\ufffd")
-    if broken <= max(MAX_BROKEN_UTF8, len(data) // 500) and _UTF8_MULTIBYTE.search(lenient):
-        return Decoded(lenient, "utf-8")
+    # UTF-8 with a few broken bytes (truncated pages, stray bytes, a latin-1 paragraph)
+    # stays UTF-8: re-detecting the whole page would garble every other character.
+    mixed = mixed_utf8(data)
+    if mixed is not None:
+        return Decoded(mixed, "utf-8")
     enc = _detect(sample)
     return Decoded(data.decode(enc, errors="replace"), enc)
+
+
+def _is_unicode_codec(codec: str) -> bool:
+    return codecs.lookup(codec).name.startswith(("utf-16", "utf-32"))
+
+
+def label_fits(data: bytes, codec: str) -> bool:
+    """Whether a charset label's ``codec`` may be believed for ``data`` (no BOM; see the module doc)."""
+    if codec == "utf-8" or (data.isascii() and not _is_unicode_codec(codec)):
+        return True  # ASCII reads the same in every ASCII-compatible codec (and 7-bit ISO-2022 needs its label)
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError:
+        return True
+    return False  # valid UTF-8 (multi-byte, or ASCII under a UTF-16/32 label): UTF-8 it is
+
+
+def mixed_utf8(data: bytes, *, strict: bool = False) -> str | None:
+    """``data`` decoded as UTF-8 with each invalid byte read as windows-1252, when it is mostly UTF-8.
+
+    Mostly UTF-8: it has valid multi-byte sequences and no more invalid
+    sequences than those (a windows-1252 page makes valid pairs only by chance),
+    or, unless ``strict``, a few invalid sequences at most (a page cut short).
+    None otherwise.
+    """
+    lenient = data.decode("utf-8", errors="replace")
+    broken = lenient.count("\ufffd")
+    multibyte = len(_UTF8_MULTIBYTE.findall(lenient))
+    if not multibyte:
+        return None
+    few = broken <= max(MAX_BROKEN_UTF8, len(data) // BROKEN_UTF8_PER)
+    if broken > multibyte and (strict or not few):
+        return None
+    return data.decode("utf-8", errors=_MIXED_ERRORS)
+
+
+def _as_cp1252(error: UnicodeError) -> tuple[str, int]:
+    """Codec error handler: the invalid bytes as windows-1252 (its five undefined bytes dropped)."""
+    if not isinstance(error, UnicodeDecodeError):
+        raise error
+    bad = error.object[error.start : error.end]
+    return bad.decode("cp1252", errors="ignore"), error.end
+
+
+codecs.register_error(_MIXED_ERRORS, _as_cp1252)
 
 
 def _text_codec(label: str) -> str | None:
@@ -221,9 +301,16 @@ _C1_TO_CP1252 = _c1_table()
 
 
 def repair_text(text: str) -> str:
-    """Drop NULs and stray control characters; repair mojibake with ftfy; never leave a C1 control."""
-    if "\x00" in text or _CONTROL.search(text):
-        text = _CONTROL.sub("", text.replace("\x00", ""))
+    """Drop NULs, stray control and bidi formatting characters; repair mojibake with ftfy; never leave a C1 control.
+
+    Form feed, vertical tab and U+2028/U+2029 become line breaks.
+    """
+    if _CONTROL.search(text):
+        text = _CONTROL.sub("", text)
+    if _LINE_BREAK.search(text):
+        text = _LINE_BREAK.sub("\n", text)
+    if _BIDI.search(text):
+        text = _BIDI.sub("", text)
     if "\r" in text:
         text = text.replace("\r\n", "\n").replace("\r", "\n")
     if text.isascii():

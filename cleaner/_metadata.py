@@ -109,7 +109,10 @@ def _slug_words(url: str | None) -> frozenset[str]:
     """The words of a URL's path ("/blog/plant-based-diet-guide" -> plant, based, diet, guide)."""
     if not url:
         return frozenset()
-    path = unquote(urlsplit(url if "//" in url else "//" + url).path).lower()
+    try:
+        path = unquote(urlsplit(url if "//" in url else "//" + url).path).lower()
+    except ValueError:  # "http://[/": an unclosed IPv6 bracket
+        return frozenset()
     return frozenset(w for w in _SLUG_WORD.findall(path) if not w.isdigit() and w not in _SLUG_NOISE)
 
 
@@ -227,3 +230,36 @@ def text_metadata(blocks: list[Block], url: str | None, language: str | None) ->
     meta.date = url_date(url) or find_page_date(blocks, start)
     meta.author = find_author(blocks)
     return meta
+
+
+# What a metadata field never holds: control characters (C0, DEL, C1), bidi formatting
+# characters, and markup tags (a <title> that held escaped HTML, a rule's XPath that hit an element).
+_META_NOISE = re.compile("[\x00-\x08\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+_META_SPACE = re.compile(r"[\s\u2028\u2029]+")
+# Only HTML's own element names: "<The Palace: Tale of Jang Noksu>" is how Korean pages quote a title.
+_HTML_ELEMENTS = (
+    "a|abbr|address|article|aside|audio|b|bdi|bdo|blockquote|body|br|button|canvas|caption|center|cite|code|"
+    "col|dd|del|details|dfn|div|dl|dt|em|embed|figcaption|figure|font|footer|form|h[1-6]|head|header|hr|html|"
+    "i|iframe|img|input|ins|kbd|label|li|link|main|mark|meta|nav|noscript|object|ol|option|p|picture|pre|q|"
+    "s|samp|script|section|select|small|source|span|strike|strong|style|sub|summary|sup|svg|table|tbody|td|"
+    "template|textarea|tfoot|th|thead|time|title|tr|u|ul|var|video|wbr"
+)
+MARKUP_TAG = re.compile(rf"</?(?:{_HTML_ELEMENTS})(?:\s[^<>]*)?/?>", re.IGNORECASE)
+_META_TEXT_FIELDS = ("title", "author", "site", "domain", "description", "language", "url", "site_rule")
+
+
+def tidy_field(value: str | None) -> str | None:
+    """A metadata value without control or bidi characters or markup, its spaces collapsed; None when nothing is left."""
+    if not value:
+        return value or None
+    if _META_NOISE.search(value) or "<" in value:
+        value = MARKUP_TAG.sub(" ", _META_NOISE.sub("", value))
+    return _META_SPACE.sub(" ", value).strip() or None
+
+
+def tidy_metadata(meta: Metadata) -> None:
+    """Every text field of ``meta`` through ``tidy_field``, in place (lists lose their empty items)."""
+    for name in _META_TEXT_FIELDS:
+        setattr(meta, name, tidy_field(getattr(meta, name)))
+    meta.categories = [v for v in map(tidy_field, meta.categories) if v]
+    meta.tags = [v for v in map(tidy_field, meta.tags) if v]

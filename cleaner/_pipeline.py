@@ -15,13 +15,14 @@ import re
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, get_args
+from urllib.parse import urlsplit
 
 from ._classify import ChromeMatcher, classify
 from ._dates import load_url_dates
 from ._decode import GZIP_MAGIC, BinaryInputError, DecompressedTooLargeError, decode_bytes, gunzip, repair_text
 from ._features import compute_features
 from ._lexicon import Lexicon, default_lexicon
-from ._metadata import domain_of, load_public_suffixes, text_metadata
+from ._metadata import domain_of, load_public_suffixes, text_metadata, tidy_metadata
 from ._model import (
     STATUS_BINARY,
     STATUS_EMPTY,
@@ -42,6 +43,10 @@ DEFAULT_MAX_BYTES: int | None = 50 * 1024 * 1024
 # longer than any article, short enough that classifying it stays quick (about 0.4 ms a block).
 DEFAULT_MAX_PAGE_TEXT_CHARS: int | None = 500_000
 _MODES: tuple[str, ...] = get_args(Mode)
+_MODE_NAMES: dict[str, Mode] = {"auto": "auto", "html": "html", "text": "text"}
+_LONE_SURROGATE = re.compile("[\ud800-\udfff]")
+# Control and bidi formatting characters have no place in a URL given back in the metadata.
+_URL_NOISE = re.compile("[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
 _HTML_SNIFF = re.compile(r"<(?:!doctype\s+html|html|head|body|meta|div|p|article|title)\b", re.IGNORECASE)
 
 
@@ -87,9 +92,10 @@ class Cleaner:
       comes from ``<head>`` alone.
     * ``max_page_text_chars`` (default 500,000): the fallback's text is cut,
       and ``Result.truncated`` is True; the status stays ``ok``.
-    * libxml2's own caps (256 levels of nesting, 10 MB in one text node): the
-      parser stops there, the rest of the page is lost, ``Result.truncated``
-      is True.
+    * libxml2's own caps (256 levels of nesting, 10 MB in one text node or
+      attribute value): a page that hits one is flattened (tags beyond 200
+      levels dropped) and its huge attribute values emptied, then parsed again;
+      only a text node over 10 MB is still cut, and ``Result.truncated`` is True.
 
     Bad input never raises: ``None`` gives status ``empty``, a value that is not
     ``str`` or bytes-like gives ``invalid``, both with ``error`` saying why.
@@ -107,7 +113,8 @@ class Cleaner:
         list_all_removed: bool = False,
         max_page_text_chars: int | None = DEFAULT_MAX_PAGE_TEXT_CHARS,
     ) -> None:
-        if mode not in ("auto", "html", "text"):
+        mode = _as_mode(mode) or mode
+        if mode not in _MODES:
             raise ValueError(f"mode must be 'auto', 'html' or 'text', not {mode!r}")
         # kept so that a pickled Cleaner (Spark, multiprocessing) is rebuilt rather than copied:
         # compiled pattern sets and scan databases do not pickle
@@ -159,15 +166,30 @@ class Cleaner:
         Never raises on bad input: a wrong-typed ``data`` gives a Result with
         status "empty" (None) or "invalid"; a ``url`` or ``charset`` that is not
         a string is ignored (bytes are decoded), and so is an unknown charset label.
+        ``mode`` is read case-insensitively; an unknown one gives status "invalid".
+        A URL that does not parse ("http://[/") is not used for cleaning but is
+        given back in the metadata; lone surrogates in str input become U+FFFD.
         """
         url = _as_url(url)
-        if mode and mode not in _MODES:  # None (or "") means the Cleaner's own mode
+        if mode and _as_mode(mode) is None:  # None (or "") means the Cleaner's own mode
             return _failed(STATUS_INVALID, f"mode must be one of {', '.join(_MODES)}, not {mode!r}", url, self.mode)
-        mode = mode or self.mode
+        mode = _as_mode(mode) or self.mode
         try:
             text = self._decode(_as_document(data), mode, _as_label(charset))
         except _Refused as refused:
             return _failed(refused.status, str(refused), url, mode)
+        if url is not None and not _parses(url):
+            # "http://[/" breaks urlsplit in every stage that reads the host or path (site rules,
+            # trafilatura, dates): clean without it, and give it back in the metadata as it came
+            result = self._clean_text(text, None, mode, site)
+            result.metadata.url = url
+        else:
+            result = self._clean_text(text, url, mode, site)
+        tidy_metadata(result.metadata)  # whatever the page, a rule or an extractor put there
+        return result
+
+    def _clean_text(self, text: str, url: str | None, mode: Mode, site: str | None) -> Result:
+        """Clean decoded ``text`` (stages 2 onwards)."""
         if mode == "auto":
             mode = "html" if looks_like_html(text) else "text"
         if mode == "html":
@@ -185,7 +207,9 @@ class Cleaner:
         if self.max_bytes is not None and size > self.max_bytes:
             raise _Refused(STATUS_TOO_LARGE, f"input is {size} bytes, above max_bytes={self.max_bytes}")
         if isinstance(data, str):
-            return data
+            # a lone surrogate (from surrogateescape, or JSON "\\ud800") cannot be encoded, and every
+            # stage that hands text to C (libxml2, regex sets) encodes it
+            return _LONE_SURROGATE.sub("\ufffd", data) if _LONE_SURROGATE.search(data) else data
         try:
             if data.startswith(GZIP_MAGIC):
                 data = gunzip(data, self.max_bytes)
@@ -271,7 +295,25 @@ def _as_url(url: object) -> str | None:
         url = bytes(url).decode("utf-8", errors="replace")
     if not isinstance(url, str):
         return None
+    if _URL_NOISE.search(url) or _LONE_SURROGATE.search(url):
+        url = _LONE_SURROGATE.sub("\ufffd", _URL_NOISE.sub("", url))
     return url.strip() or None
+
+
+def _parses(url: str) -> bool:
+    try:
+        urlsplit(url if "//" in url else "//" + url)
+    except ValueError:  # an unclosed IPv6 bracket ("http://[/"), a bad port is only checked later
+        return False
+    return True
+
+
+def _as_mode(mode: object) -> Mode | None:
+    """``mode`` as one of _MODES, case and spaces ignored ("HTML"); None when it is none of them."""
+    if not isinstance(mode, str):
+        return None
+    name = mode.strip().lower()
+    return _MODE_NAMES.get(name)
 
 
 def _as_label(charset: object) -> str | None:

@@ -5,8 +5,11 @@ transport declared (HTTP ``Content-Type``, a WARC record), then the charset
 the document declares about itself (``<meta charset>`` or
 ``<meta http-equiv="Content-Type">``), then strict UTF-8, then statistical
 detection. A declaration is only believed when the bytes decode cleanly
-under it: a page that says UTF-8 but is really windows-1252 is common, and
-detection reads it better than replacement characters would. Labels map to
+under it and ``label_fits`` them: a page that says UTF-8 but is really
+windows-1252 is common, and detection reads it better than replacement
+characters would; a page that says shift_jis but is valid multi-byte UTF-8
+is UTF-8. Bytes that are mostly UTF-8 with a few latin-1 bytes are decoded
+piecewise before any label is tried (``mixed_utf8``). Labels map to
 decoders through the WHATWG Encoding standard's table, as in browsers.
 """
 
@@ -15,7 +18,7 @@ from __future__ import annotations
 import codecs
 import re
 
-from .._decode import charset_codec, decode_bytes
+from .._decode import charset_codec, decode_bytes, label_fits, mixed_utf8
 
 # The HTML standard prescans the first 1024 bytes; real pages often put the
 # meta tag after long comments or scripts, so look a little further.
@@ -38,12 +41,22 @@ _HTML_LABELS = {
     "utf-16be": "utf-8",
     "x-user-defined": "cp1252",
 }
+# What a document's UTF-16/32 label means (any spelling Python knows: utf16, u16, utf_32).
+_UNICODE_PREFIXES = ("utf-16", "utf-32")
 
 
 def html_codec(label: str) -> str | None:
     """The Python codec an HTML document's charset label stands for, or None when unknown."""
     name = label.strip().strip("\"'").strip().lower()
-    return _HTML_LABELS.get(name) or charset_codec(name)
+    codec = _HTML_LABELS.get(name) or charset_codec(name)
+    # a BOM would have been seen first; a document read far enough to find its label is not UTF-16/32
+    return "utf-8" if codec and codec.startswith(_UNICODE_PREFIXES) else codec
+
+
+def _transport_codec(label: str) -> str | None:
+    """A transport label's codec: UTF-16/32 allowed (the body may really be UTF-16)."""
+    name = label.strip().strip("\"'").strip().lower()
+    return _HTML_LABELS.get(name) if name in ("x-user-defined",) else charset_codec(name)
 
 
 def sniff_meta_charset(data: bytes) -> str | None:
@@ -66,12 +79,23 @@ def decode_html(data: bytes, charset: str | None = None) -> str:
     """Decode an HTML document; raises BinaryInputError for non-text input."""
     if data.startswith(_BOMS):
         return decode_bytes(data).text
-    for codec in (html_codec(charset) if charset else None, sniff_meta_charset(data)):
-        if codec and _decodes_cleanly(data, codec):
+    valid = _decodes_cleanly(data, "utf-8")
+    # mostly UTF-8 (more valid multi-byte characters than invalid bytes) under a legacy label: a
+    # latin-1 paragraph pasted into a UTF-8 page, whatever the page (or server) says
+    mixed = None if valid or data.isascii() else mixed_utf8(data, strict=True)
+    if mixed is not None:
+        decode_bytes(data[:DETECT_BYTES])  # the binary checks
+        return mixed
+    for codec in (_transport_codec(charset) if charset else None, sniff_meta_charset(data)):
+        if codec and label_fits(data, codec) and _decodes_cleanly(data, codec):
             return decode_bytes(data, codec).text
-    # Declarations absent or wrong: strict UTF-8, then detection (and the binary checks).
-    if _decodes_cleanly(data, "utf-8"):
+    # Declarations absent or wrong: strict UTF-8, mostly UTF-8, then detection (and the binary checks).
+    if valid:
         return decode_bytes(data).text
+    mixed = mixed_utf8(data)
+    if mixed is not None:
+        decode_bytes(data[:DETECT_BYTES])  # the binary checks
+        return mixed
     return decode_bytes(data, detect_charset(data[:DETECT_BYTES])).text
 
 

@@ -5,9 +5,16 @@ network, and it does not expand entities declared in an internal subset
 (``<!DOCTYPE x [<!ENTITY ...>]>``), so XXE and billion-laughs payloads stay
 inert text. Without ``huge_tree`` libxml2 caps nesting at 256 levels and
 single text nodes at 10 MB, and stops building the tree where a page
-exceeds either: what follows is lost, and ``Parsed.limit`` says why so that
-the result can be marked truncated. (``huge_tree`` would lift the caps for
-every page, hostile ones included.) What libxml2 does not cap is the number
+exceeds either (or an attribute value of 10 MB). Real pages do hit the depth
+cap (broken CMS output, hundreds of unclosed ``<font>`` tags), so when a page
+hits a limit the markup is flattened (``flatten``: tags beyond ``MAX_DEPTH``
+open levels are dropped, block tags among them become ``<br>``), attribute
+values longer than ``MAX_ATTRIBUTE_CHARS`` are emptied, and it is parsed
+again: the text below the cap and after it is kept. Only
+what a limit still cuts after that is lost, and ``Parsed.limit`` says why so
+that the result can be marked truncated. (``huge_tree`` would lift the caps for
+every page, hostile ones included, and hand trafilatura's recursive walks a
+tree 100,000 levels deep.) What libxml2 does not cap is the number
 of elements: ``measure`` counts them so callers can route oversized pages to
 the cheap, linear full-page text path instead of the extractor.
 """
@@ -15,6 +22,7 @@ the cheap, linear full-page text path instead of the extractor.
 from __future__ import annotations
 
 import copy
+import re
 from dataclasses import dataclass
 
 from lxml import etree, html
@@ -28,7 +36,89 @@ MAX_EXTRACT_ELEMENTS = 100_000
 # C0 control bytes other than whitespace: libxml2 turns them into U+FFFD. In
 # UTF-8 they never occur inside a multi-byte sequence, so deleting them from
 # the encoded bytes is safe (and far cheaper than a regex over the text).
-_CONTROL_BYTES = bytes(b for b in range(32) if b not in (9, 10, 12, 13)) + b"\x7f"
+# Form feed and vertical tab separate words (``Monday.\fSecond``): they become spaces.
+_CONTROL_BYTES = bytes(b for b in range(32) if b not in (9, 10, 11, 12, 13)) + b"\x7f"
+_SPACE_BYTES = bytes.maketrans(b"\x0b\x0c", b"  ")
+# Open elements kept when flattening a page that hit libxml2's depth cap (256): well
+# under the cap, so that the <html>, <body> and the wrappers the parser adds still fit.
+MAX_DEPTH = 200
+# Any start or end tag; comments, doctypes and processing instructions do not match.
+_TAG = re.compile(r"<(/?)([A-Za-z][A-Za-z0-9:-]*)[^>]*>")
+# Elements that never have content, so they open no level.
+_VOID = frozenset(
+    [
+        "area",
+        "base",
+        "br",
+        "col",
+        "embed",
+        "hr",
+        "img",
+        "input",
+        "link",
+        "meta",
+        "param",
+        "source",
+        "track",
+        "wbr",
+        "basefont",
+        "frame",
+        "keygen",
+    ]
+)
+# Tags that start a new line of text: beyond MAX_DEPTH they become <br> so that paragraphs stay apart.
+_BLOCK = frozenset(
+    [
+        "address",
+        "article",
+        "aside",
+        "blockquote",
+        "center",
+        "dd",
+        "div",
+        "dl",
+        "dt",
+        "figcaption",
+        "figure",
+        "footer",
+        "form",
+        "h1",
+        "h2",
+        "h3",
+        "h4",
+        "h5",
+        "h6",
+        "header",
+        "hr",
+        "li",
+        "main",
+        "nav",
+        "ol",
+        "p",
+        "pre",
+        "section",
+        "table",
+        "tbody",
+        "td",
+        "th",
+        "thead",
+        "tfoot",
+        "tr",
+        "ul",
+    ]
+)
+# Tags kept as they are, uncounted, beyond the limit: with the inline tags around them dropped a
+# paragraph or heading cannot hold another one (the parser closes it first), so they add one
+# level at most, and the extractor looks for them.
+_LEAF_BLOCK = frozenset(["p", "h1", "h2", "h3", "h4", "h5", "h6"])
+# libxml2 stops at an attribute value of 10 MB (a data: URI, a serialised app state) like at a
+# text node of that size; no attribute value cleaner reads comes near this, so longer ones are emptied.
+MAX_ATTRIBUTE_CHARS = 64 * 1024
+_LONG_ATTRIBUTE = re.compile(
+    # inside a start tag only: a text node may hold '="' too
+    rf"""(<[A-Za-z][^<>\s]*\s[^<>]*?=\s*)"""
+    rf"""(?:"[^"]{{{MAX_ATTRIBUTE_CHARS},}}"|'[^']{{{MAX_ATTRIBUTE_CHARS},}}'|[^\s>"']{{{MAX_ATTRIBUTE_CHARS},}})"""
+)
 
 
 @dataclass(slots=True)
@@ -72,14 +162,72 @@ def parse_markup(markup: str) -> Parsed | None:
     try:
         # bytes with an explicit parser encoding: lxml refuses str that carries
         # an XML encoding declaration, and the text is already decoded
-        data = markup.encode("utf-8", "replace").translate(None, _CONTROL_BYTES)
-        parser = _parser()
-        root = html.document_fromstring(data, parser=parser)
+        data = _as_bytes(markup)
+        root, limit = _parse(data)
+        if limit is not None:
+            # what the page hit may be undone (deep nesting, a huge attribute); a huge text node stays
+            data = _as_bytes(_LONG_ATTRIBUTE.sub(r'\1""', flatten(markup)))
+            root, limit = _parse(data)
     except (etree.ParserError, etree.XMLSyntaxError, ValueError):
         return None
     if root is None:
         return None
-    return Parsed(root=root, too_large=_too_large(root, data), limit=_resource_limit(parser))
+    return Parsed(root=root, too_large=_too_large(root, data), limit=limit)
+
+
+def _as_bytes(markup: str) -> bytes:
+    # "surrogatepass" would hand libxml2 invalid UTF-8; "replace" makes a lone surrogate a "?"
+    return markup.encode("utf-8", "replace").translate(_SPACE_BYTES, _CONTROL_BYTES)
+
+
+def _parse(data: bytes) -> tuple[html.HtmlElement | None, str | None]:
+    parser = _parser()
+    root = html.document_fromstring(data, parser=parser)
+    return root, _resource_limit(parser)
+
+
+def flatten(markup: str) -> str:
+    """``markup`` with no more than ``MAX_DEPTH`` levels of open elements.
+
+    One linear pass over the tags, counting open levels the simple way (a
+    start tag opens one, an end tag closes one). Beyond the limit a start tag
+    is dropped, or made ``<br>`` when it starts a block, and so is the end tag
+    that closes it (a run of them makes one ``<br>``). The count is no HTML tree builder (implied end tags are
+    not modelled), but it only runs on pages the real parser gave up on, and
+    it never drops text. Paragraphs and headings beyond the limit are kept as they are.
+    """
+    out: list[str] = []
+    depth = 0
+    dropped = 0  # start tags dropped and not closed yet
+    broke = False  # a <br> was put in, with no text since
+    last = 0
+    for m in _TAG.finditer(markup):
+        closing, name = m.group(1), m.group(2).lower()
+        if name in _VOID or m.group(0).endswith("/>") or (name in _LEAF_BLOCK and depth >= MAX_DEPTH):
+            continue
+        replacement: str | None = None
+        if closing:
+            if dropped:
+                dropped -= 1
+                replacement = "<br>" if name in _BLOCK else ""
+            else:
+                depth = max(0, depth - 1)
+        elif depth >= MAX_DEPTH:
+            dropped += 1
+            replacement = "<br>" if name in _BLOCK else ""
+        else:
+            depth += 1
+        if replacement is not None:
+            between = markup[last : m.start()]
+            if replacement and broke and not between.strip():
+                replacement = ""  # one line break for a run of empty blocks, not thousands of <br>
+            elif between.strip() or replacement:
+                broke = bool(replacement)
+            out.append(between)
+            out.append(replacement)
+            last = m.end()
+    out.append(markup[last:])
+    return "".join(out)
 
 
 def _resource_limit(parser: html.HTMLParser) -> str | None:
