@@ -68,8 +68,8 @@ PAGES = [
     Page("utf16le.html", HTML.encode("utf-16-le"), "ok"),
     Page("utf16be.html", HTML.encode("utf-16-be"), "ok"),
     Page("utf32-bom.html", HTML.encode("utf-32"), "ok"),
-    Page("utf32le.html", HTML.encode("utf-32-le"), "binary", "binary"),  # no BOM: not guessed, said so
-    Page("utf32be.html", HTML.encode("utf-32-be"), "binary", "binary"),
+    Page("utf32le.html", HTML.encode("utf-32-le"), "ok"),  # no BOM: detected by its NUL pattern
+    Page("utf32be.html", HTML.encode("utf-32-be"), "ok"),
     Page("utf16le-bom.txt", b"\xff\xfe" + STORY.encode("utf-16-le"), "ok"),
     Page("utf16le.txt", STORY.encode("utf-16-le"), "ok"),
     Page("utf32-bom.txt", STORY.encode("utf-32"), "ok"),
