@@ -76,8 +76,11 @@ _PUBLISHED_XPATH = (
 # Text segments of the page body, in document order, for the last-resort date search.
 # Only segments that can hold a year (every date pattern needs 19xx or 20xx):
 # contains() in C skips most of the page's text before Python sees it.
+# From the first <body> only: broken pages repeat <html><body> and libxml2 nests
+# every repeat inside the last, so "//body//text()" meets each text node once per
+# enclosing body (500 repeats of a page: 120 s on one XPath).
 _TEXT_SEGMENTS_XPATH = (
-    "//body//text()[contains(., '19') or contains(., '20')]"
+    "(//body)[1]//text()[contains(., '19') or contains(., '20')]"
     "[not(parent::script or parent::style or parent::noscript or parent::template)]"
 )
 # A date line is short ("March 3, 2024", "Posted 2024-03-03"); longer segments

@@ -57,6 +57,14 @@ def nest(tag: bytes, depth: int, *, close: bool = True) -> bytes:
     return b"<html><body>" + (b"<" + tag + b">") * depth + PARA + closing * depth + b"</body></html>"
 
 
+def dump_as_html() -> bytes:
+    """The seed dump as a page that declares no date (a printed date line is searched for)."""
+    paragraphs = b"".join(b"<p>" + line + b"</p>\n" for line in DUMP.splitlines() if line.strip())
+    return (
+        b"<!doctype html><html><head><title>t</title></head><body><article>" + paragraphs + b"</article></body></html>"
+    )
+
+
 def in_article(piece: bytes) -> bytes:
     return PAGE.replace(b"</article>", piece + b"</article>")
 
@@ -96,6 +104,9 @@ SHAPES = [
     Shape("line-3M-no-space-text", "text", lambda: DUMP + b"\n" + b"a" * 3_000_000, "ok", lacks=("a" * 100,)),
     Shape("line-3M-one-text-node", "html", lambda: in_article(b"<p>" + b"word " * 600_000 + b"</p>"), "ok"),
     Shape("repeat-html-100", "html", lambda: PAGE * 100, "ok"),
+    # found by the fuzzer (seed 0, example 900): libxml2 nests each repeated <body> in the last,
+    # and one XPath over "//body//" then met every text node once per body (99 s of CPU)
+    Shape("repeat-undated-html-500", "html", lambda: dump_as_html() * 500, "ok"),
     Shape("repeat-dump-20", "text", lambda: DUMP * 20, "ok"),
     # tag soup the mutators insert
     Shape("plaintext-swallows-rest", "html", lambda: PAGE.replace(b"<article>", b"<article><plaintext>"), "ok"),
