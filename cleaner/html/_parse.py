@@ -27,6 +27,8 @@ from dataclasses import dataclass
 
 from lxml import etree, html
 
+from .._html_text import BLOCK_TAGS
+
 # Pages above either bound skip the main-content extractor: its cost grows
 # faster than linearly with tree size, and the classifier's cost grows with
 # the text it is given (about 0.4 ms per block), so a pathological page goes
@@ -67,46 +69,7 @@ _VOID = frozenset(
     ]
 )
 # Tags that start a new line of text: beyond MAX_DEPTH they become <br> so that paragraphs stay apart.
-_BLOCK = frozenset(
-    [
-        "address",
-        "article",
-        "aside",
-        "blockquote",
-        "center",
-        "dd",
-        "div",
-        "dl",
-        "dt",
-        "figcaption",
-        "figure",
-        "footer",
-        "form",
-        "h1",
-        "h2",
-        "h3",
-        "h4",
-        "h5",
-        "h6",
-        "header",
-        "hr",
-        "li",
-        "main",
-        "nav",
-        "ol",
-        "p",
-        "pre",
-        "section",
-        "table",
-        "tbody",
-        "td",
-        "th",
-        "thead",
-        "tfoot",
-        "tr",
-        "ul",
-    ]
-)
+_BLOCK = BLOCK_TAGS | frozenset({"center", "tbody", "tfoot", "thead"})
 # Tags kept as they are, uncounted, beyond the limit: with the inline tags around them dropped a
 # paragraph or heading cannot hold another one (the parser closes it first), so they add one
 # level at most, and the extractor looks for them.
