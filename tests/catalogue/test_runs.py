@@ -33,6 +33,9 @@ SCRIPT = """
 import signal, sys, time
 from pathlib import Path
 from cleaner import Cleaner
+# as in an interactive shell: a job started in the background (`cmd &` in a script, as CI
+# may run the tests) inherits SIGINT ignored, and Python then keeps it ignored
+signal.signal(signal.SIGINT, signal.default_int_handler)
 MARKER = Path(sys.argv[1])
 original = Cleaner.clean
 def clean(self, data, **kw):
