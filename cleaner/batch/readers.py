@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any
 
+from .._decode import GZIP_MAGIC
 from .._model import STATUS_TOO_LARGE, Mode
 from .document import Document, describe
 from .warc import READ_ERRORS, Broken, Piece, split
@@ -28,7 +29,6 @@ from .warc import READ_ERRORS, Broken, Piece, split
 HTML_EXTS = frozenset({".html", ".htm", ".xhtml"})
 TEXT_EXTS = frozenset({".txt"})
 GZIP_EXTS = frozenset({".gz", ".gzip"})
-GZIP_MAGIC = b"\x1f\x8b"
 TMP_SUFFIX = ".cleaner-tmp"  # temporary files of atomic writes end with this
 REPORT_NAME = "_report.jsonl"  # the run report's default name in -o DIR; never read as an input
 # One place for the hint: the extra's name is the packaging's business, not the readers'.

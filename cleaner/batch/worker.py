@@ -19,10 +19,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from types import FrameType
 
+from .._decode import GZIP_MAGIC
 from .._model import STATUS_TOO_LARGE, Result
 from .._pipeline import Cleaner
 from .document import STATUS_ERROR, STATUS_TIMEOUT, CleanerConfig, Document, Outcome, describe
-from .readers import GZIP_MAGIC, is_gzip
+from .readers import is_gzip
 from .writers import Writer
 
 
