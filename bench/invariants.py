@@ -59,7 +59,7 @@ def rendering(data: bytes | str, mode: str) -> str:
     if mode == "text":
         text = data if isinstance(data, str) else data.decode("utf-8", "replace")
         return repair_text(text)
-    from cleaner.html._decode import decode_html
+    from cleaner._decode import decode_html
     from cleaner.html._parse import parse_markup
 
     markup = data if isinstance(data, str) else decode_html(data)
@@ -79,7 +79,7 @@ def without_buttons(data: bytes | str, mode: str) -> str:
     <time>, <label>, ...): it joins the text around them (the full-page rendering keeps them)."""
     if mode == "text":
         return ""
-    from cleaner.html._decode import decode_html
+    from cleaner._decode import decode_html
     from cleaner.html._parse import parse_markup
 
     parsed = parse_markup(data if isinstance(data, str) else decode_html(data))

@@ -1,11 +1,31 @@
-"""The pipeline, stage by stage:
+"""The pipeline, stage by stage, one way:
 
-    decode -> segment into blocks -> site rules -> generic classifier
-           -> assemble -> metadata
+    decode -> front-end (text dump | HTML engine) -> site rules
+           -> generic classifier -> metadata -> assemble
 
-``Cleaner`` holds everything that is expensive to build (compiled lexicons,
-loaded site rules) so that a pipeline calling it millions of times pays for
-it once. Every stage is a plain function of the blocks.
+1. decode (``_decode``): bytes to text; a text dump is also repaired whole
+   here, so that site rules look for its fingerprints in the repaired text;
+2. site rules: resolved for the document (forced, by URL host, or by
+   fingerprint) before the front-end runs, since an HTML front-end prunes its
+   tree with them;
+3. front-end (``frontends``): the document as a ``Page`` of blocks, plus what
+   its markup declares and lazily rendered alternatives;
+4. on the page's blocks: site text rules, the generic classifier
+   (``_classify``), the text's metadata (``_metadata``) and assembly;
+5. alternatives: the first one that applies (full-page renderings when an
+   extractor kept too little, or a page may hold more than one article's
+   worth) is cleaned the same way, and replaces the result when it keeps
+   enough more;
+6. finishing, for pages with markup: the declared metadata merged over the
+   text's, the declared language settled (``_language``), an article's
+   leading headline and dek moved to metadata (``_lead``), the site rules'
+   metadata with the page's tree; then, on request, the page text the
+   front-end left out (``_outside``).
+
+Front-ends never call back into this module. ``Cleaner`` holds everything
+that is expensive to build (compiled lexicons, loaded site rules) so that a
+pipeline calling it millions of times pays for it once. Every stage is a
+plain function of the blocks.
 """
 
 from __future__ import annotations
@@ -19,8 +39,18 @@ from urllib.parse import urlsplit
 
 from ._classify import ChromeMatcher, classify
 from ._dates import load_url_dates
-from ._decode import GZIP_MAGIC, BinaryInputError, DecompressedTooLargeError, decode_bytes, gunzip, repair_text
+from ._decode import (
+    GZIP_MAGIC,
+    BinaryInputError,
+    DecompressedTooLargeError,
+    decode_bytes,
+    decode_html,
+    gunzip,
+    repair_text,
+)
 from ._features import compute_features
+from ._language import settle_language
+from ._lead import drop_lead
 from ._lexicon import Lexicon, default_lexicon
 from ._metadata import domain_of, load_public_suffixes, text_metadata, tidy_metadata
 from ._model import (
@@ -34,7 +64,8 @@ from ._model import (
     Mode,
     Result,
 )
-from ._segment import split_blocks
+from ._outside import add_outside_blocks
+from .frontends import DEFAULT_ENGINE, TEXT, Alternative, Page, Rendering, Settings, check_engine, frontend
 from .rules import RuleBook, SiteRules
 
 # Inputs above this many bytes are refused with status "too_large" (None: no limit).
@@ -48,11 +79,17 @@ _LONE_SURROGATE = re.compile("[\ud800-\udfff]")
 # Control and bidi formatting characters have no place in a URL given back in the metadata.
 _URL_NOISE = re.compile("[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
 _HTML_SNIFF = re.compile(r"<(?:!doctype\s+html|html|head|body|meta|div|p|article|title)\b", re.IGNORECASE)
+# Appended to every block reason of a result taken from a front-end's alternative: ";fallback:<why>".
+FALLBACK_SUFFIX = ";fallback"
 
 
 def assemble(blocks: list[Block]) -> str:
     """Kept blocks in order, paragraphs separated by one blank line."""
     return "\n\n".join(b.text for b in blocks if b.kept)
+
+
+def kept_words(result: Result) -> int:
+    return sum(b.words for b in result.blocks if b.kept)
 
 
 def looks_like_html(text: str) -> bool:
@@ -65,6 +102,8 @@ class Cleaner:
 
     Args:
         mode: "auto" (sniff each input), "html" or "text".
+        engine: the HTML front-end: "accurate" (trafilatura's main-content
+            extraction). Text dumps always go through the text front-end.
         site_rules: apply per-site rule files (bundled, ``rules_dirs``, and
             the ``CLEANER_RULES`` environment variable); False measures the
             generic engine alone.
@@ -105,6 +144,7 @@ class Cleaner:
         self,
         *,
         mode: Mode = "auto",
+        engine: str = DEFAULT_ENGINE,
         site_rules: bool = True,
         rules_dirs: Sequence[str | Path] = (),
         site: str | None = None,
@@ -116,10 +156,12 @@ class Cleaner:
         mode = _as_mode(mode) or mode
         if mode not in _MODES:
             raise ValueError(f"mode must be 'auto', 'html' or 'text', not {mode!r}")
+        engine = check_engine(engine)
         # kept so that a pickled Cleaner (Spark, multiprocessing) is rebuilt rather than copied:
         # compiled pattern sets and scan databases do not pickle
         self._config: dict[str, Any] = {
             "mode": mode,
+            "engine": engine,
             "site_rules": site_rules,
             "rules_dirs": tuple(str(d) for d in rules_dirs),
             "site": site,
@@ -129,17 +171,17 @@ class Cleaner:
             "max_page_text_chars": max_page_text_chars,
         }
         self.mode: Mode = mode
+        self.engine = engine
         self.max_bytes = max_bytes
         self.site = site
         self.list_all_removed = list_all_removed
         self.max_page_text_chars = max_page_text_chars
+        self._settings = Settings(max_page_text_chars=max_page_text_chars)
         self.lexicon = lexicon or default_lexicon()
         self.matcher = ChromeMatcher(self.lexicon)
         load_public_suffixes()
         if mode != "text":
-            from .html import load_extractors  # configured once: the first HTML page should not pay the imports
-
-            load_extractors()
+            frontend(engine).load()  # configured once: the first HTML page should not pay the imports
         else:
             load_url_dates()
         missing = [str(d) for d in rules_dirs if not Path(d).is_dir()]
@@ -192,14 +234,82 @@ class Cleaner:
         """Clean decoded ``text`` (stages 2 onwards)."""
         if mode == "auto":
             mode = "html" if looks_like_html(text) else "text"
-        if mode == "html":
-            from .html import clean_html  # lazy: trafilatura is only needed for HTML
-
-            # clean_html repairs the extracted text, not the whole markup (cheaper)
-            return clean_html(self, text, url=url, site=site or self.site)
-        text = repair_text(text)
+        if mode == "text":
+            # a dump is all text: repaired whole, before its fingerprints are looked up. Markup is
+            # not; an HTML front-end repairs the text it extracts (cheaper)
+            text = repair_text(text)
         rules = self.resolve_site(url, text, site or self.site)
-        return self.clean_blocks(split_blocks(text), url=url, mode="text", rules=rules)
+        page = frontend(TEXT if mode == "text" else self.engine).segment(
+            text, url=url, rules=rules, settings=self._settings
+        )
+        return self._run(page, url=url, mode=mode, rules=rules)
+
+    def _run(self, page: Page, *, url: str | None, mode: str, rules: SiteRules | None) -> Result:
+        """Stages on the page's blocks, its alternatives, finishing, and what the front-end left out."""
+        result = self.clean_blocks(page.blocks, url=url, mode=mode, rules=rules, use_region=page.use_region)
+        result = self._alternatives(page, result, url=url, mode=mode, rules=rules)
+        if page.metadata is not None:
+            self._finish(result, page.metadata, page, rules)
+        if self.list_all_removed and page.outside is not None:
+            add_outside_blocks(result, page.outside())
+        if page.limit:
+            # the front-end saw only part of the document: never silently
+            result.truncated = True
+            if not result.ok:
+                result.error = f"{result.error}; {page.limit}"
+        return result
+
+    def _alternatives(
+        self, page: Page, primary: Result, *, url: str | None, mode: str, rules: SiteRules | None
+    ) -> Result:
+        """The first alternative that applies decides: it replaces ``primary`` when it keeps enough words."""
+        words = kept_words(primary)
+        for alt in page.alternatives:
+            needed = alt.needed(words)
+            if needed is None:
+                continue
+            result = self._alternative(alt, needed, url=url, mode=mode, rules=rules)
+            won = (alt.replaces_empty and not words) or kept_words(result) >= needed
+            return result if won else primary
+        return primary
+
+    def _alternative(
+        self, alt: Alternative, needed: int, *, url: str | None, mode: str, rules: SiteRules | None
+    ) -> Result:
+        """``alt`` rendered and cleaned; its wider rendering when the first keeps under ``needed`` words and it keeps more."""
+        result = self._fallback(alt.render(), alt.why, url=url, mode=mode, rules=rules)
+        if alt.wider is not None and kept_words(result) < needed:
+            whole = self._fallback(alt.wider(), alt.why, url=url, mode=mode, rules=rules)
+            if kept_words(whole) > kept_words(result):
+                return whole
+        return result
+
+    def _fallback(
+        self, rendering: Rendering, why: str, *, url: str | None, mode: str, rules: SiteRules | None
+    ) -> Result:
+        """A full-page rendering cleaned like a text dump (main-text search on), every reason marked."""
+        result = self.clean_blocks(rendering.blocks, url=url, mode=mode, rules=rules, use_region=True)
+        result.truncated = rendering.truncated
+        for b in result.blocks:
+            b.reason = f"{b.reason}{FALLBACK_SUFFIX}:{why}"
+        return result
+
+    def _finish(self, result: Result, declared_meta: Metadata, page: Page, rules: SiteRules | None) -> None:
+        """What the markup declares merged over the text's metadata, the language settled,
+        an article's leading headline and dek moved to metadata, site rules last."""
+        declared, detected = declared_meta.language, result.metadata.language
+        declared_meta.merge_missing(result.metadata)  # the markup's metadata first; the text fills the gaps
+        result.metadata = declared_meta
+        if declared:
+            result.metadata.language = settle_language(declared, detected, result.blocks, self.lexicon)
+        if page.article and drop_lead(result.blocks, result.metadata):
+            result.text = assemble(result.blocks)
+        if rules is not None:
+            # site rules have the last word, with their XPaths run on the page's tree
+            rules.apply_metadata(result.blocks, result.metadata, page.tree)
+        if not result.text:
+            result.status = STATUS_EMPTY
+            result.error = result.error or no_article(result.blocks, result.mode)
 
     def _decode(self, data: str | bytes, mode: Mode, charset: str | None) -> str:
         """The document as text; raises _Refused when it is too large or not text."""
@@ -215,9 +325,7 @@ class Cleaner:
                 data = gunzip(data, self.max_bytes)
             if mode == "text":
                 return decode_bytes(data, charset).text
-            from .html._decode import decode_html  # <meta charset> beats detection
-
-            return decode_html(data, charset)
+            return decode_html(data, charset)  # <meta charset> beats detection
         except DecompressedTooLargeError as exc:
             raise _Refused(STATUS_TOO_LARGE, str(exc)) from None
         except BinaryInputError as exc:

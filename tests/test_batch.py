@@ -189,6 +189,7 @@ def test_cleaner_config_reaches_the_core(monkeypatch: pytest.MonkeyPatch) -> Non
     monkeypatch.setattr(Cleaner, "__init__", fake_init)
     CleanerConfig(
         mode="text",
+        engine="other-engine",
         site_rules=False,
         rules_dirs=("r1", "r2"),
         site="news24",
@@ -198,6 +199,7 @@ def test_cleaner_config_reaches_the_core(monkeypatch: pytest.MonkeyPatch) -> Non
     ).build()
     assert seen == {
         "mode": "text",
+        "engine": "other-engine",
         "site_rules": False,
         "rules_dirs": ("r1", "r2"),
         "site": "news24",

@@ -7,8 +7,7 @@ import re
 import pytest
 
 from cleaner import Cleaner
-from cleaner._decode import charset_codec, repair_text
-from cleaner.html._decode import html_codec
+from cleaner._decode import charset_codec, html_codec, repair_text
 
 TEXT = Cleaner(mode="text", site_rules=False)
 HTML = Cleaner(mode="html", site_rules=False)

@@ -158,6 +158,8 @@ def test_max_bytes(cli: Cli, seed_tree: Path, tmp_path: Path) -> None:
         ["clean", "{seeds}", "-o", "{tmp}/x.jsonl", "--format", "txt"],
         ["explain", "does/not/exist.html"],
         ["clean", "{seeds}", "--site", "no-such-site"],
+        ["clean", "{seeds}", "--engine", "no-such-engine"],
+        ["explain", "{seeds}", "--engine", "no-such-engine"],
     ],
 )
 def test_usage_errors_exit_2(cli: Cli, seeds: list[Path], tmp_path: Path, args: list[str]) -> None:
@@ -229,10 +231,11 @@ def test_site_rule_options_reach_the_cleaner(
     rules = tmp_path / "myrules"
     rules.mkdir()
     args = ["--no-site-rules", "--rules", rules, "--site", "news24", "--max-bytes", "12345", "--mode", "text"]
-    args += ["--max-page-text", "777"]
+    args += ["--max-page-text", "777", "--engine", "accurate"]
     assert cli("clean", seeds[0], *args).exit_code == 0
     assert seen[-1] == {
         "mode": "text",
+        "engine": "accurate",
         "site_rules": False,
         "rules_dirs": (str(rules),),
         "site": "news24",

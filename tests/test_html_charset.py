@@ -6,8 +6,8 @@ import codecs
 
 import pytest
 
+from cleaner._decode import decode_html, sniff_meta_charset
 from cleaner._pipeline import Cleaner
-from cleaner.html._decode import decode_html, sniff_meta_charset
 
 PROSE = {
     "ru": "Вчера вечером городской совет принял решение открыть старые шлюзы на северном берегу реки, потому что вода поднималась уже третий день.",

@@ -10,8 +10,8 @@ from typing import Any
 import pytest
 from lxml import etree
 
+from cleaner._decode import decode_html
 from cleaner.html import _comparison
-from cleaner.html._decode import decode_html
 from cleaner.html._parse import parse_markup
 
 GATE_HTML = Path(__file__).resolve().parent.parent / "fixtures" / "gate" / "aeb" / "html"

@@ -10,7 +10,7 @@ import pytest
 from typer.testing import Result as CliResult
 
 from cleaner import Cleaner, Result
-from cleaner.html._outside import OUTSIDE_CATEGORY, OUTSIDE_REASON
+from cleaner._outside import OUTSIDE_CATEGORY, OUTSIDE_REASON
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "html"
 PAGE = FIXTURES / "chrome_share.html"

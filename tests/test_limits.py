@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from cleaner import Cleaner
-from cleaner.html import cut_at_line
+from cleaner.frontends import cut_at_line
 from cleaner.html._parse import MAX_EXTRACT_TEXT
 
 PARAGRAPH = (

@@ -8,6 +8,7 @@ from typing import Any
 
 from .._model import STATUS_BINARY, STATUS_EMPTY, STATUS_OK, STATUS_TOO_LARGE, Mode
 from .._pipeline import DEFAULT_MAX_BYTES, DEFAULT_MAX_PAGE_TEXT_CHARS, Cleaner
+from ..frontends import DEFAULT_ENGINE
 
 # Outcome statuses on top of Result.status ("ok", "empty", "binary", "too_large").
 STATUS_SKIPPED = "skipped"  # output already present (resume); not cleaned again
@@ -30,6 +31,7 @@ class CleanerConfig:
     """The keyword arguments of :class:`cleaner.Cleaner`, as plain data."""
 
     mode: Mode = "auto"
+    engine: str = DEFAULT_ENGINE
     site_rules: bool = True
     rules_dirs: tuple[str, ...] = ()
     site: str | None = None
@@ -40,6 +42,7 @@ class CleanerConfig:
     def build(self) -> Cleaner:
         return Cleaner(
             mode=self.mode,
+            engine=self.engine,
             site_rules=self.site_rules,
             rules_dirs=self.rules_dirs,
             site=self.site,

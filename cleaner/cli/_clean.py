@@ -30,10 +30,12 @@ from ..batch.readers import (
 )
 from ..batch.runner import RunConfig, Runner, Stats, default_jobs
 from ..batch.writers import JsonlFileWriter, OutputInUse, ReportWriter, StreamWriter, TreeWriter, Writer
+from ..frontends import DEFAULT_ENGINE
 from ._console import RichProgress, print_summary, stdout_pipe
 from ._options import (
     DEFAULT_MAX_BYTES,
     DEFAULT_MAX_PAGE_TEXT,
+    EngineOpt,
     FormatChoice,
     ListAllRemovedOpt,
     MaxBytesOpt,
@@ -273,6 +275,7 @@ def clean_command(
         ),
     ] = None,
     mode: ModeOpt = None,
+    engine: EngineOpt = DEFAULT_ENGINE,
     glob: Annotated[
         str | None, typer.Option("--glob", metavar="PATTERN", help="In folders, take files matching this pattern.")
     ] = None,
@@ -356,7 +359,14 @@ def clean_command(
     """
     out = resolve_output(output, fmt)
     config = cleaner_config(
-        mode, site_rules, rules, site, max_bytes, list_all_removed=list_all_removed, max_page_text=max_page_text
+        mode,
+        site_rules,
+        rules,
+        site,
+        max_bytes,
+        engine=engine,
+        list_all_removed=list_all_removed,
+        max_page_text=max_page_text,
     )
     excluded = tuple(p for p in (out.path, report) if p is not None)
     fields = JsonlFields(text=text_field, html=html_field, url=url_field, id=id_field)

@@ -17,10 +17,12 @@ from ..batch.formats import plain_text, printable
 from ..batch.readers import ContainerReader, InputError
 from ..batch.worker import InputTooLarge, load
 from ..batch.writers import atomic_write
+from ..frontends import DEFAULT_ENGINE
 from ._console import stdout_pipe
 from ._options import (
     DEFAULT_MAX_BYTES,
     DEFAULT_MAX_PAGE_TEXT,
+    EngineOpt,
     MaxBytesOpt,
     MaxPageTextOpt,
     ModeOpt,
@@ -170,6 +172,7 @@ def explain_command(
         ),
     ] = DEFAULT_COLLAPSE,
     mode: ModeOpt = None,
+    engine: EngineOpt = DEFAULT_ENGINE,
     url: UrlOpt = None,
     site_rules: SiteRulesOpt = True,
     rules: RulesOpt = None,
@@ -194,7 +197,7 @@ def explain_command(
     """
     # every block of the page, including what the HTML extractor left out: explain is for reading, not for speed
     config = cleaner_config(
-        mode, site_rules, rules, site, max_bytes, list_all_removed=True, max_page_text=max_page_text
+        mode, site_rules, rules, site, max_bytes, engine=engine, list_all_removed=True, max_page_text=max_page_text
     )
     options = InputOptions(mode=config.mode if mode else None, url=url, max_bytes=config.max_bytes)
     doc = first_document(file, options) if record is None else nth_record(file, options, record)

@@ -12,6 +12,7 @@ from .._pipeline import DEFAULT_MAX_BYTES as _CORE_MAX_BYTES
 from .._pipeline import DEFAULT_MAX_PAGE_TEXT_CHARS as _CORE_MAX_PAGE_TEXT
 from .._pipeline import Cleaner
 from ..batch.document import CleanerConfig
+from ..frontends import DEFAULT_ENGINE, HTML_ENGINES, check_engine
 
 
 class ModeChoice(StrEnum):
@@ -31,6 +32,26 @@ ModeOpt = Annotated[
     ModeChoice | None,
     typer.Option(
         "--mode", "-m", metavar="MODE", help="html, text or auto (sniff) for every input. Default: by extension."
+    ),
+]
+
+
+def _engine(value: str) -> str:
+    """An unknown engine is a usage error before any input is read."""
+    try:
+        return check_engine(value)
+    except ValueError as exc:
+        raise typer.BadParameter(str(exc)) from None
+
+
+EngineOpt = Annotated[
+    str,
+    typer.Option(
+        "--engine",
+        metavar="NAME",
+        callback=_engine,
+        # the names come from the front-end registry: a new engine needs no change here
+        help=f"HTML front-end: {', '.join(HTML_ENGINES)}. Text dumps are read line by line whatever the engine.",
     ),
 ]
 UrlOpt = Annotated[
@@ -86,11 +107,13 @@ def cleaner_config(
     site: str | None,
     max_bytes: int,
     *,
+    engine: str = DEFAULT_ENGINE,
     list_all_removed: bool = False,
     max_page_text: int = DEFAULT_MAX_PAGE_TEXT,
 ) -> CleanerConfig:
     return CleanerConfig(
         mode=mode.value if mode is not None else "auto",
+        engine=engine,
         site_rules=site_rules,
         rules_dirs=tuple(str(p) for p in rules or ()),
         site=site,

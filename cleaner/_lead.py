@@ -6,13 +6,14 @@ benchmark sets, agree): the headline is ``metadata.title`` and the dek is
 ``metadata.description``. Only pages that declare themselves articles are
 touched - on a product or service page the name at the top is content - and
 only the first few kept blocks, when their words are those of the declared
-title or description.
+title or description. The pipeline's finishing stage runs this for any
+front-end whose page declares an article.
 """
 
 from __future__ import annotations
 
-from .._features import WORD
-from .._model import Block, Metadata
+from ._features import WORD
+from ._model import Block, Metadata
 
 LEAD_WINDOW = 4  # kept blocks at the top of an extraction that may be headline or dek
 LEAD_MIN_WORDS = 3  # a one- or two-word heading may be a section name, not the headline

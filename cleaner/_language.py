@@ -1,4 +1,7 @@
-"""The page language: the ``<html lang>`` declaration, unless the text clearly says otherwise.
+"""The page language: the declared one (``<html lang>``), unless the text clearly says otherwise.
+
+Run by the pipeline's finishing stage on any page whose front-end read a
+declaration from its markup.
 
 Sites declare their template's language, not each post's: German posts on a
 ``lang="en"`` theme and English pages of a site marked ``lang="de"`` are
@@ -11,9 +14,9 @@ declaration.
 
 from __future__ import annotations
 
-from .._features import LANGUAGE_SAMPLE_TOKENS, WORD, detect_language
-from .._lexicon import Lexicon
-from .._model import Block
+from ._features import LANGUAGE_SAMPLE_TOKENS, WORD, detect_language
+from ._lexicon import Lexicon
+from ._model import Block
 
 # Kept words below which the text is too short to overrule the page's declaration
 # (a caption-length post holds a handful of stopwords, and one loanword phrase could tip them).

@@ -1,13 +1,14 @@
-"""The page text the main-content extractor left out, listed as dropped blocks.
+"""The page text the front-end left out, listed as dropped blocks.
 
-HTML mode's blocks are what trafilatura extracted (or the full-page
+An HTML front-end's blocks are what its extractor kept (or a full-page
 fallback's), so by default ``removed`` only names what cleaner's classifier
 dropped from them. With ``Cleaner(list_all_removed=True)`` (``cleaner
 explain`` always, ``cleaner clean --list-all-removed``) the rest of the page
-is accounted for too: the page is rendered as text, and every block of it
-that the result does not already hold becomes a dropped block
-(``boilerplate``, ``html:outside-main-content``), placed where it sits on
-the page. It costs a full-page rendering, hence off by default.
+is accounted for too: the front-end renders the whole page as blocks
+(``Page.outside``), and every one of them that the result does not already
+hold becomes a dropped block (``boilerplate``, ``html:outside-main-content``),
+placed where it sits on the page. It costs a full-page rendering, hence off
+by default.
 
 Blocks are compared by their words (case and spacing aside), whole words
 only, so a page line that the extractor split into two blocks is still held,
@@ -18,12 +19,8 @@ block, not by the same word somewhere in the article.
 from __future__ import annotations
 
 import bisect
-from typing import Any
 
-from .._decode import repair_text
-from .._html_text import tree_to_text
-from .._model import Result
-from .._segment import split_blocks
+from ._model import Block, Result
 
 OUTSIDE_CATEGORY = "boilerplate"
 OUTSIDE_REASON = "html:outside-main-content"
@@ -42,9 +39,8 @@ def _held(key: str, held: str, whole: set[str]) -> bool:
     return f" {key} " in held
 
 
-def add_outside_blocks(result: Result, root: Any) -> None:
-    """Insert the page's blocks that ``result`` does not hold, dropped, in page order."""
-    page = split_blocks(repair_text(tree_to_text(root)))
+def add_outside_blocks(result: Result, page: list[Block]) -> None:
+    """Insert the blocks of ``page`` (the whole page, rendered) that ``result`` does not hold, dropped, in page order."""
     if not page:
         return
     held_keys = [_key(b.text) for b in result.blocks]

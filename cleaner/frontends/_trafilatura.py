@@ -1,0 +1,176 @@
+"""The accurate HTML front-end: one safe parse, trafilatura's main content as blocks.
+
+Flow, all on the one tree parsed here:
+
+1. safe parse (``html._parse``); the site's rules prune the tree first
+   (``prune_tree``: their article XPath and strip lists must act before
+   extraction);
+2. what the page declares: its kind (``html._kind``: an article, a product,
+   or neither) and metadata (``html._meta``: meta tags, JSON-LD, htmldate);
+3. trafilatura's main-content cascade, its body turned into blocks that keep
+   the element kind (``html._extract``), text repaired, a trailing list of
+   links after the prose dropped (``html._links``): the primary blocks, which
+   the classifier only has to rid of chrome (``use_region=False``);
+4. the alternatives, rendered only if the pipeline asks: the full page as
+   text (landmarks left out, or kept when that keeps clearly more) when
+   trafilatura found too little; the same when the page declares neither an
+   article nor a product and could hold clearly more prose than was
+   extracted; the full page alone when the page is too large for trafilatura.
+
+This module decides nothing: the pipeline runs the stages, picks between the
+blocks and the alternatives, and finishes with the metadata.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
+
+from lxml import etree
+
+from .._decode import repair_text
+from .._html_text import tree_to_text
+from .._model import Block
+from .._segment import split_blocks
+from ..html._kind import ARTICLE, page_kind
+from ..html._links import drop_trailing_links
+from ..html._meta import html_metadata
+from ..html._parse import head_only, parse_markup
+from ._page import Alternative, Page, Rendering, Settings, text_rendering
+
+if TYPE_CHECKING:
+    from ..rules import SiteRules
+
+# Below this many kept words the extraction is checked against the full-page
+# text engine, which wins when it keeps clearly more prose (menus do not count:
+# the text engine drops them itself).
+SHORT_EXTRACTION_WORDS = 60
+FALLBACK_GAIN = 2.0
+# A page that declares neither an article nor a product (og:type, article:published_time,
+# JSON-LD) takes the full-page result when it keeps this many times the words.
+NOT_ARTICLE_GAIN = 1.5
+# The full-page rendering is only made when the page's text, at this many
+# characters a word, could reach that gain at all. Words average about six
+# characters with their space; 8 skips a quarter more renderings and, measured
+# on wcxb-dev, misses 6 of the 114 pages where the full page keeps 1.5x the words.
+CHARS_PER_WORD = 8.0
+_TEXT_CHARS = etree.XPath("string-length(normalize-space(.))")
+
+
+def load() -> None:
+    """Import trafilatura and htmldate now (a second or so), not on the first page."""
+    import htmldate  # noqa: F401
+    import trafilatura  # noqa: F401
+
+    from ..html import _author, _extract  # noqa: F401
+
+
+def segment(markup: str, *, url: str | None, rules: SiteRules | None, settings: Settings) -> Page:
+    """The page's main content as blocks, with what it declares and its full-page alternatives."""
+    parsed = parse_markup(markup)
+    if parsed is None:
+        return Page([])
+    root = parsed.root
+    if rules is not None:
+        rules.prune_tree(root)
+    kind = page_kind(root)
+    article = kind == ARTICLE
+    # on a pathological page only <head> is searched: htmldate alone would take seconds
+    metadata = html_metadata(head_only(root) if parsed.too_large else root, url, article=article)
+    limit = f"the HTML parser stopped early: {parsed.limit}" if parsed.limit else None
+    if parsed.too_large:
+        # trafilatura's cost grows faster than the page: the full page alone, and no second
+        # full rendering for list_all_removed
+        too_large = _full_page(root, settings, "too-large", lambda _words: 1)
+        return Page([], metadata=metadata, article=article, tree=root, alternatives=[too_large], limit=limit)
+    blocks = _extracted_blocks(root, url)
+    why = "short-extraction" if blocks else "no-extraction"
+    alternatives = [_full_page(root, settings, why, _short_extraction_needs)]
+    if kind is None:
+        alternatives.append(_not_an_article(root, settings))
+    return Page(
+        blocks,
+        use_region=False,  # trafilatura already cut the page to the article: the classifier only drops chrome
+        metadata=metadata,
+        article=article,
+        tree=root,
+        alternatives=alternatives,
+        outside=lambda: split_blocks(repair_text(tree_to_text(root))),
+        limit=limit,
+    )
+
+
+def _extracted_blocks(root: Any, url: str | None) -> list[Block]:
+    """trafilatura's main content as blocks, text repaired, a trailing run of link lines dropped."""
+    from ..html._extract import body_to_blocks
+
+    blocks = body_to_blocks(_extract_body(root, url))
+    for b in blocks:
+        # only the extracted text is repaired, not the whole markup (cheaper)
+        b.text = repair_text(b.text)
+    drop_trailing_links(blocks, root)
+    return blocks
+
+
+def _extract_body(root: Any, url: str | None) -> Any:
+    from ..html._extract import run_trafilatura
+
+    try:
+        doc = run_trafilatura(root, url)
+    except (RecursionError, ValueError, TypeError, AttributeError):
+        return None
+    return None if doc is None else doc.body
+
+
+def _short_extraction_needs(words: int) -> int | None:
+    """An extraction under SHORT_EXTRACTION_WORDS loses to a full page keeping FALLBACK_GAIN times its words."""
+    if words >= SHORT_EXTRACTION_WORDS:
+        return None
+    return math.ceil(FALLBACK_GAIN * words) if words else 1
+
+
+def _full_page(root: Any, settings: Settings, why: str, needed: Callable[[int], int | None]) -> Alternative:
+    """The full page as text without its landmarks; with them (``wider``) when that keeps too few words.
+
+    The site's header, menus, footer and asides are left out first: they are
+    not the page's content, and the text engine's region search goes astray on
+    a long menu. Where trafilatura found (almost) nothing, the content may well
+    sit in an ``<aside>`` or a ``<header>``: a second rendering is cheaper than
+    losing it.
+    """
+    return Alternative(
+        why,
+        render=lambda: _rendering(root, settings, skip_landmarks=True),
+        needed=needed,
+        wider=lambda: _rendering(root, settings, skip_landmarks=False),
+        replaces_empty=True,
+    )
+
+
+def _not_an_article(root: Any, settings: Settings) -> Alternative:
+    """trafilatura looks for one article; a service or listing page spreads its content over
+    several boxes, which the full-page engine (list mode, secondary runs) keeps. Not offered for a
+    product page (around its description the full page is cards of other products)."""
+
+    def needed(words: int) -> int | None:
+        # the cheap estimate first: most pages could never reach the gain, and rendering costs
+        gain = NOT_ARTICLE_GAIN * words
+        return math.ceil(gain) if _visible_words(root) >= gain else None
+
+    return Alternative("not-an-article", render=lambda: _rendering(root, settings, skip_landmarks=True), needed=needed)
+
+
+def _rendering(root: Any, settings: Settings, *, skip_landmarks: bool) -> Rendering:
+    return text_rendering(tree_to_text(root, skip_landmarks=skip_landmarks), settings)
+
+
+def _visible_words(root: Any) -> float:
+    """A cheap estimate (in C, no rendering) of the words a full-page rendering could keep."""
+    body = root.find("body")
+    if body is None:
+        return 0.0
+    chars = _TEXT_CHARS(body)
+    # inline scripts and styles are text nodes too, but never page text
+    code = sum(len(" ".join((el.text or "").split())) for el in body.iter("script", "style", "template", "noscript"))
+    return max(0.0, (chars if isinstance(chars, float) else 0.0) - code) / CHARS_PER_WORD
