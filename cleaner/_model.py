@@ -38,6 +38,10 @@ class Block:
     words: int = 0
     stop_ratio: float = 0.0
     repeats: int = 1
+    # from a front-end that segments the DOM itself (the fast engine), else None:
+    # ids of the block's ancestor elements, outermost first, and its share of characters in link text
+    path: tuple[int, ...] | None = None
+    link_share: float | None = None
 
     @property
     def kept(self) -> bool:

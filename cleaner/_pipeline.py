@@ -38,6 +38,7 @@ from typing import Any, get_args
 from urllib.parse import urlsplit
 
 from ._classify import ChromeMatcher, classify
+from ._container import has_tree, label_link_text, refine_by_container
 from ._dates import load_url_dates
 from ._decode import (
     GZIP_MAGIC,
@@ -103,7 +104,10 @@ class Cleaner:
     Args:
         mode: "auto" (sniff each input), "html" or "text".
         engine: the HTML front-end: "accurate" (trafilatura's main-content
-            extraction). Text dumps always go through the text front-end.
+            extraction, the default) or "fast" (one walk over the tree, the
+            article found by its container: about five times the pages a
+            second, a little less accurate off news articles). Text dumps
+            always go through the text front-end.
         site_rules: apply per-site rule files (bundled, ``rules_dirs``, and
             the ``CLEANER_RULES`` environment variable); False measures the
             generic engine alone.
@@ -357,7 +361,12 @@ class Cleaner:
         stopwords = self.lexicon.stopwords.get(language or "")
         if rules is not None:
             rules.apply_text(blocks)
+        tree = use_region and has_tree(blocks)
+        if tree:
+            label_link_text(blocks)
         classify(blocks, self.matcher, has_stopwords=bool(stopwords), use_region=use_region)
+        if tree:
+            refine_by_container(blocks, has_stopwords=bool(stopwords))
         meta = text_metadata(blocks, url, language)
         if rules is not None:
             rules.apply_metadata(blocks, meta)
@@ -437,9 +446,9 @@ def _failed(status: str, message: str, url: str | None, mode: str) -> Result:
 
 
 @functools.lru_cache(maxsize=4)
-def _shared_cleaner(list_all_removed: bool) -> Cleaner:
+def _shared_cleaner(list_all_removed: bool, engine: str) -> Cleaner:
     """One Cleaner per distinct setting: building one compiles lexicons and loads rules."""
-    return Cleaner(list_all_removed=list_all_removed)
+    return Cleaner(list_all_removed=list_all_removed, engine=engine)
 
 
 def clean(
@@ -450,7 +459,11 @@ def clean(
     charset: str | None = None,
     site: str | None = None,
     list_all_removed: bool = False,
+    engine: str = DEFAULT_ENGINE,
 ) -> Result:
-    """Clean one document with default settings (a shared Cleaner); see :class:`Cleaner`."""
-    cleaner = _shared_cleaner(bool(list_all_removed))
+    """Clean one document with default settings (a shared Cleaner); see :class:`Cleaner`.
+
+    An unknown ``engine`` raises ValueError, as it does for a Cleaner: it is a setup error.
+    """
+    cleaner = _shared_cleaner(bool(list_all_removed), check_engine(engine))
     return cleaner.clean(data, url=url, mode=mode, charset=charset, site=site)

@@ -67,9 +67,16 @@ def _load_accurate() -> FrontEnd:
     return _trafilatura
 
 
+def _load_fast() -> FrontEnd:
+    from . import _fast
+
+    return _fast
+
+
 _REGISTRY: dict[str, Callable[[], FrontEnd]] = {
     "text": _load_text,  # plain-text dumps (text mode)
     "accurate": _load_accurate,  # HTML through trafilatura's main-content extraction
+    "fast": _load_fast,  # HTML segmented in one walk, the article found by its container
 }
 TEXT = "text"
 HTML_ENGINES: tuple[str, ...] = tuple(name for name in _REGISTRY if name != TEXT)

@@ -17,6 +17,7 @@ candidate elements (``_author.author_candidates``).
 
 from __future__ import annotations
 
+import json
 import logging
 import re
 from datetime import datetime
@@ -237,12 +238,22 @@ def _text_date(root: html.HtmlElement, today: str) -> str | None:
 
 def _date(root: html.HtmlElement, url: str | None) -> str | None:
     """Declared publication date, else a printed date line, else htmldate's structured markup."""
-    today = datetime.now().astimezone().strftime("%Y-%m-%d")
+    today = _today()
     # a printed date line before htmldate's markup search: measured on wcxb-dev
     # (782 dated pages) 668 right this way, 661 the other way round, and
     # htmldate (a copy of the tree, many XPaths) then runs on fewer pages
     found = _declared_date(root, today) or _text_date(root, today)
     return found or _markup_date(root, url, today)
+
+
+def _quick_date(root: html.HtmlElement, url: str | None) -> str | None:
+    """The declared date, the URL's, or the first printed date line: ``_date`` without htmldate."""
+    today = _today()
+    return _declared_date(root, today) or url_date(url, today) or _text_date(root, today)
+
+
+def _today() -> str:
+    return datetime.now().astimezone().strftime("%Y-%m-%d")
 
 
 def _markup_date(root: html.HtmlElement, url: str | None, today: str) -> str | None:
@@ -325,6 +336,97 @@ def _trafilatura_doc(root: html.HtmlElement, url: str | None) -> Any:
     return doc
 
 
+class _Declared:
+    """The fields of trafilatura's metadata document that ``html_metadata`` reads."""
+
+    def __init__(self) -> None:
+        self.title: str | None = None
+        self.author: str | None = None
+        self.sitename: str | None = None
+        self.url: str | None = None
+        self.description: str | None = None
+        self.categories: list[str] = []
+        self.tags: list[str] = []
+
+
+# <meta> keys (property or name, lower-cased) for each field, best first.
+_META_FIELDS = {
+    "title": ("og:title", "twitter:title", "dc.title"),
+    "description": ("og:description", "description", "twitter:description", "dc.description"),
+    "sitename": ("og:site_name", "application-name"),
+    "author": ("author", "article:author", "dc.creator", "parsely-author", "sailthru.author"),
+    "url": ("og:url",),
+}
+_LD_MAX_CHARS = 200_000  # a JSON-LD block longer than this is not read (it is data, not page metadata)
+
+
+def declared_fields(root: html.HtmlElement) -> _Declared:
+    """What the page declares for machines, read in one pass: ``<meta>`` tags, JSON-LD, ``<title>``, canonical link."""
+    found: dict[str, str] = {}
+    tags: list[str] = []
+    section: list[str] = []
+    for el in root.iter("meta"):
+        key = (el.get("property") or el.get("name") or "").strip().lower()
+        value = el.get("content")
+        if not key or not value or not value.strip():
+            continue
+        if key == "article:tag":
+            tags.append(value)
+        elif key == "article:section":
+            section.append(value)
+        elif key not in found:
+            found[key] = value
+    doc = _Declared()
+    for name, keys in _META_FIELDS.items():
+        value = next((found[k] for k in keys if k in found), None)
+        if name == "author" and value and (value.startswith("http") or " " not in value.strip()):
+            value = None  # a profile URL, or a single token: a handle or the site's name
+        setattr(doc, name, value)
+    _read_json_ld(root, doc)
+    if not doc.title:
+        title = root.find(".//title")
+        doc.title = title.text_content() if title is not None else None
+    if not doc.url:
+        link = root.find(".//link[@rel='canonical']")
+        doc.url = link.get("href") if link is not None else None
+    doc.categories, doc.tags = section, tags
+    return doc
+
+
+def _read_json_ld(root: html.HtmlElement, doc: _Declared) -> None:
+    """Fill the title, author and site name from the first JSON-LD object that names them."""
+    for script in root.xpath("//script[@type='application/ld+json']/text()"):
+        if not isinstance(script, str) or len(script) > _LD_MAX_CHARS:
+            continue
+        try:
+            data = json.loads(script)
+        except ValueError:
+            continue
+        todo = [data]
+        while todo and len(todo) < 1000:
+            item = todo.pop(0)
+            if isinstance(item, list):
+                todo.extend(item)
+            elif isinstance(item, dict):
+                todo.extend(v for k, v in item.items() if k == "@graph")
+                doc.title = doc.title or _ld_text(item.get("headline"))
+                doc.author = doc.author or _ld_name(item.get("author"))
+                doc.sitename = doc.sitename or _ld_name(item.get("publisher"))
+
+
+def _ld_text(value: Any) -> str | None:
+    return value if isinstance(value, str) and value.strip() else None
+
+
+def _ld_name(value: Any) -> str | None:
+    if isinstance(value, list):
+        names = [n for n in (_ld_name(v) for v in value[:5]) if n]
+        return ", ".join(names) or None
+    if isinstance(value, dict):
+        return _ld_text(value.get("name"))
+    return _ld_text(value)
+
+
 def visible_headline(root: html.HtmlElement) -> str | None:
     """The text of the page's one ``<h1>``; None when it has none or several."""
     body = root.find("body")
@@ -354,8 +456,15 @@ def _shares_words(headline: str, title: str | None) -> bool:
     return len(words & set(WORD.findall(title.lower()))) >= HEADLINE_SHARE * len(words)
 
 
-def html_metadata(root: html.HtmlElement, url: str | None, *, article: bool = False) -> Metadata:
+def html_metadata(root: html.HtmlElement, url: str | None, *, article: bool = False, thorough: bool = True) -> Metadata:
     """Metadata from the markup: meta tags, JSON-LD, title elements, dates.
+
+    ``thorough=False`` (the fast engine) reads what the page declares for
+    machines (meta tags, JSON-LD, share-card labels, the URL's date) in one
+    pass of its own, its headline and its first printed date line, and skips
+    trafilatura's metadata readers, the search of the body for author markup
+    and htmldate: measured on 300 wcxb-dev pages, 2.2 against 4.4 ms a page,
+    with 227 against 230 titles, 134 against 143 authors right.
 
     The title is the page's one ``<h1>`` when the page declares an article or
     when at least half the headline's words are in the declared title: pages
@@ -367,7 +476,7 @@ def html_metadata(root: html.HtmlElement, url: str | None, *, article: bool = Fa
     """
     meta = Metadata(url=url, domain=domain_of(url), language=page_language(root))
     try:
-        doc = _trafilatura_doc(root, url)
+        doc = _trafilatura_doc(root, url) if thorough else declared_fields(root)
     except Exception:  # metadata is a bonus: a third-party bug must not lose the text
         LOGGER.debug("metadata extraction failed", exc_info=True)
         return meta
@@ -383,7 +492,7 @@ def html_metadata(root: html.HtmlElement, url: str | None, *, article: bool = Fa
     if headline and (article or not meta.title or _shares_words(headline, meta.title)):
         meta.title = headline
     meta.author = _clean(doc.author) or _labelled_author(root)
-    if not meta.author:
+    if not meta.author and thorough:
         from ._author import author_candidates
 
         candidates = author_candidates(root)
@@ -392,7 +501,7 @@ def html_metadata(root: html.HtmlElement, url: str | None, *, article: bool = Fa
     meta.categories = _clean_list(doc.categories)
     meta.tags = _clean_list(doc.tags)
     try:
-        meta.date = _date(root, meta.url)
+        meta.date = _date(root, meta.url) if thorough else _quick_date(root, meta.url)
     except Exception:
         LOGGER.debug("date extraction failed", exc_info=True)
     return meta

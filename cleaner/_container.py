@@ -1,0 +1,116 @@
+"""Stage 4b: the article's container, for blocks that carry their place in the page's tree.
+
+A front-end that segments the DOM itself (the fast engine) gives every block
+its ``path`` (ids of its ancestor elements) and ``link_share`` (the share of
+its characters in link text). Two things follow that a flat text dump cannot
+show:
+
+* ``label_link_text`` (before the classifier): a block that is mostly link
+  text is a menu entry, a teaser or a related-stories card, however fluent;
+* ``refine_by_container`` (after it): the classifier's region search finds
+  the run of prose; the article is the element that holds it. Its top is
+  the element into which the prose paragraphs concentrate (as in Readability:
+  a paragraph scores for its parent, half for its grandparent), grown
+  upwards while what each step adds is mostly prose. Kept blocks outside it
+  (teasers, sidebars that read like prose) are dropped; blocks inside it
+  that the region search alone dropped (list items, short lines between
+  paragraphs) are kept, between the first and last kept block of the
+  container.
+
+Blocks without a path (text dumps, trafilatura's extraction) are left alone.
+"""
+
+from __future__ import annotations
+
+import itertools
+
+from ._classify import prose_class, stop_thresholds
+from ._model import Block
+
+# A block with at least this share of its characters in links is link text.
+LINK_TEXT_SHARE = 0.5
+# Growing the container one level up is worth it while the non-prose words it
+# adds stay under this share of the prose words it adds, plus a small slack
+# (a byline, a date line, a share bar around the article body).
+GROW_CHROME_PER_PROSE = 0.3
+GROW_SLACK_WORDS = 10
+GRANDPARENT_WEIGHT = 0.5  # a paragraph's score for its grandparent (its parent gets all)
+NEAR_PROSE_WEIGHT = 0.5  # "near" prose counts half
+OUTSIDE_REASON = "dom:outside-article-container"
+INSIDE_REASON = "dom:inside-article-container"
+LINK_REASON = "dom:link-text"
+# Reasons of drops that only the region search made: inside the container they are overruled.
+_REGION_ONLY = frozenset(["generic:outside-main-text", "generic:repeated-line", "generic:repeated:second-copy"])
+_CHROME_FREE = frozenset(["body", "boilerplate", "repeated"])
+
+
+def has_tree(blocks: list[Block]) -> bool:
+    return bool(blocks) and blocks[0].path is not None
+
+
+def label_link_text(blocks: list[Block]) -> None:
+    """Drop undecided blocks that are mostly link text (category navigation)."""
+    for b in blocks:
+        if b.decision is None and b.link_share is not None and b.link_share >= LINK_TEXT_SHARE:
+            b.drop("navigation", LINK_REASON)
+
+
+def refine_by_container(blocks: list[Block], *, has_stopwords: bool) -> None:
+    """Keep what lies in the article's element and drop what lies outside it (see the module doc)."""
+    weights = _prose_weights(blocks, has_stopwords)
+    top = _container(blocks, weights)
+    if top is None:
+        return
+    inside = [top in (b.path or ()) for b in blocks]
+    kept = [i for i, b in enumerate(blocks) if b.kept and inside[i]]
+    first, last = (kept[0], kept[-1]) if kept else (0, -1)
+    for i, b in enumerate(blocks):
+        if b.kept and not inside[i] and not b.reason.startswith("site:"):
+            b.drop("boilerplate", OUTSIDE_REASON)
+        elif inside[i] and first <= i <= last and not b.kept and b.reason in _REGION_ONLY:
+            b.keep("body", INSIDE_REASON)
+
+
+def _prose_weights(blocks: list[Block], has_stopwords: bool) -> list[float]:
+    """Each block's prose words (good: all, near: half), 0 for chrome and short lines."""
+    thresholds = stop_thresholds(blocks, has_stopwords)
+    weights = []
+    for b in blocks:
+        klass = prose_class(b, thresholds)
+        chrome = b.decision is not None and b.category not in _CHROME_FREE
+        if chrome or klass not in ("good", "near"):
+            weights.append(0.0)
+        else:
+            weights.append(float(b.words) if klass == "good" else NEAR_PROSE_WEIGHT * b.words)
+    return weights
+
+
+def _container(blocks: list[Block], weights: list[float]) -> int | None:
+    """The id of the article's element: where the prose concentrates, grown while the growth is prose."""
+    score: dict[int, float] = {}
+    prose: dict[int, float] = {}
+    other: dict[int, float] = {}
+    parent: dict[int, int] = {}
+    for b, w in zip(blocks, weights, strict=True):
+        path = b.path or ()
+        for up, down in itertools.pairwise(path):
+            parent[down] = up
+        for e in path:
+            prose[e] = prose.get(e, 0.0) + w
+            if not w:
+                other[e] = other.get(e, 0.0) + b.words
+        if w and len(path) >= 2:
+            score[path[-2]] = score.get(path[-2], 0.0) + w
+            if len(path) >= 3:
+                score[path[-3]] = score.get(path[-3], 0.0) + GRANDPARENT_WEIGHT * w
+    if not score:
+        return None
+    top = max(score, key=lambda e: (score[e], -e))  # ties: the element that opens first
+    while top in parent:
+        up = parent[top]
+        added_prose = prose.get(up, 0.0) - prose.get(top, 0.0)
+        added_other = other.get(up, 0.0) - other.get(top, 0.0)
+        if added_other > GROW_CHROME_PER_PROSE * added_prose + GROW_SLACK_WORDS:
+            break
+        top = up
+    return top
