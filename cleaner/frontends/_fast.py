@@ -71,11 +71,7 @@ _SPECIAL = etree.XPath(
 
 
 def load() -> None:
-    """Import what the declared metadata needs (trafilatura's meta readers, htmldate) now."""
-    import htmldate  # noqa: F401
-    import trafilatura  # noqa: F401
-
-    from ..html import _author  # noqa: F401
+    """Nothing to import ahead: the fast engine needs neither trafilatura nor htmldate."""
 
 
 def segment(markup: str, *, url: str | None, rules: SiteRules | None, settings: Settings) -> Page:
@@ -146,7 +142,7 @@ def segment_tree(root: Any) -> list[Block]:
     marks: list[bool] = []  # per open element: a landmark
     landmarks = links = next_id = link_chars = 0
     parts: list[str] = []
-    skipping: Any = None
+    skipped: Any = None  # the element whose subtree the walk skips (script, style, hidden ...)
     special = _special_elements(start)
 
     def flush() -> None:
@@ -161,20 +157,14 @@ def segment_tree(root: Any) -> list[Block]:
             blocks.append(block)
             in_landmark.append(landmarks > 0)
 
-    for event, el in etree.iterwalk(start, events=("start", "end")):
-        if skipping is not None:
-            if event == "end" and el is skipping:
-                skipping = None
-                if el.tail:
-                    parts.append(el.tail)
-                    if links:
-                        link_chars += len(el.tail.strip())
-            continue
+    walker = etree.iterwalk(start, events=("start", "end"))
+    for event, el in walker:
         tag = el.tag
         if event == "start":
             role = special.get(el) if special else None
             if tag in _NOT_TEXT or role is _HIDDEN:
-                skipping = el
+                walker.skip_subtree()  # in C: its end event still comes, with no events inside
+                skipped = el
                 continue
             if parts and tag in BLOCK_TAGS:
                 flush()
@@ -186,6 +176,9 @@ def segment_tree(root: Any) -> list[Block]:
             landmarks += mark
             links += tag == "a"
             text = el.text
+        elif el is skipped:
+            skipped = None
+            text = el.tail
         else:
             if parts and tag in BLOCK_TAGS:
                 flush()
