@@ -10,7 +10,8 @@ text out, and gives each block what the later stages use:
 * ``link_share``, the share of its characters inside ``<a>``.
 
 Hidden elements (``hidden``, ``aria-hidden``), scripts and styles are never
-text. The page's landmarks (``nav``, ``header``, ``footer``, ``aside`` and
+text; ``<noscript>`` is, only on a page that has almost no text without it
+(a thread or an app page that serves its text to crawlers there). The page's landmarks (``nav``, ``header``, ``footer``, ``aside`` and
 their ARIA roles) are left out unless nearly all of the page's text sits in
 them (a page wrapped in one ``<header>``).
 
@@ -52,6 +53,8 @@ if TYPE_CHECKING:
 SHORT_RESULT_WORDS = 60
 FALLBACK_GAIN = 2.0
 NOT_ARTICLE_GAIN = 1.5
+# A page with less text than this outside <noscript> is read with its <noscript> content.
+NOSCRIPT_BELOW_CHARS = 1_000
 # Landmarks are left out unless the rest of the page holds less than this share of its text.
 LANDMARK_FREE_MIN_SHARE = 0.15
 # Tags a block keeps (others are paragraphs): headings, list items, cells, quotations, code.
@@ -95,6 +98,11 @@ def segment(markup: str, *, url: str | None, rules: SiteRules | None, settings: 
         )
         return Page([], metadata=metadata, article=article, tree=root, alternatives=[too_large], limit=limit)
     blocks = segment_tree(root)
+    if sum(len(b.text) for b in blocks) < NOSCRIPT_BELOW_CHARS:
+        # a page built by scripts serves its text to crawlers in <noscript> (forum threads, single-page apps)
+        with_noscript = segment_tree(root, noscript=True)
+        if sum(len(b.text) for b in with_noscript) > sum(len(b.text) for b in blocks):
+            blocks = with_noscript
     alternatives = [
         Alternative("short-extraction", render=lambda: _flat(blocks), needed=_short_needs, replaces_empty=True)
     ]
@@ -127,7 +135,7 @@ def _flat(blocks: list[Block]) -> Rendering:
     return Rendering([Block(i, b.text, b.tag, b.gap_before) for i, b in enumerate(blocks)])
 
 
-def segment_tree(root: Any) -> list[Block]:
+def segment_tree(root: Any, *, noscript: bool = False) -> list[Block]:
     """The body's text as blocks, split at block-level elements (iterative: deep nesting cannot overflow).
 
     One pass of lxml's ``iterwalk`` with the walk's state in local variables:
@@ -144,6 +152,7 @@ def segment_tree(root: Any) -> list[Block]:
     parts: list[str] = []
     skipped: Any = None  # the element whose subtree the walk skips (script, style, hidden ...)
     special = _special_elements(start)
+    not_text = _NOT_TEXT - {"noscript"} if noscript else _NOT_TEXT
 
     def flush() -> None:
         nonlocal link_chars
@@ -162,7 +171,7 @@ def segment_tree(root: Any) -> list[Block]:
         tag = el.tag
         if event == "start":
             role = special.get(el) if special else None
-            if tag in _NOT_TEXT or role is _HIDDEN:
+            if tag in not_text or role is _HIDDEN:
                 walker.skip_subtree()  # in C: its end event still comes, with no events inside
                 skipped = el
                 continue
