@@ -45,6 +45,7 @@ NEAR_PROSE_WEIGHT = 0.5  # "near" prose counts half
 # Measured (fast engine, no site rules): without this check aeb 0.954 / wcxb-dev 0.793
 # shingle and bag F1; at 0.4 0.952 / 0.807 (service pages 0.744 -> 0.769, articles 0.918 -> 0.929).
 SECOND_BOX_SHARE = 0.4
+SECOND_BOX_MIN_BLOCKS = 2
 OUTSIDE_REASON = "dom:outside-article-container"
 INSIDE_REASON = "dom:inside-article-container"
 LINK_REASON = "dom:link-text"
@@ -87,14 +88,17 @@ def refine_by_container(blocks: list[Block], *, has_stopwords: bool) -> None:
 def _second_box(blocks: list[Block], weights: list[float], inside: list[bool]) -> float:
     """The prose concentrated in the best element outside the container (kept blocks only)."""
     score: dict[int, float] = {}
+    count: dict[int, int] = {}
     for b, w, i in zip(blocks, weights, inside, strict=True):
         path = b.path or ()
         if i or not w or not b.kept or len(path) < 2:
             continue
-        score[path[-2]] = score.get(path[-2], 0.0) + w
-        if len(path) >= 3:
-            score[path[-3]] = score.get(path[-3], 0.0) + GRANDPARENT_WEIGHT * w
-    return max(score.values(), default=0.0)
+        for e, share in ((path[-2], 1.0), (path[-3] if len(path) >= 3 else None, GRANDPARENT_WEIGHT)):
+            if e is not None:
+                score[e] = score.get(e, 0.0) + share * w
+                count[e] = count.get(e, 0) + 1
+    # one paragraph is a note (a footer's contact line), not a box of content
+    return max((s for e, s in score.items() if count[e] >= SECOND_BOX_MIN_BLOCKS), default=0.0)
 
 
 def _prose_weights(blocks: list[Block], has_stopwords: bool) -> list[float]:
