@@ -18,6 +18,7 @@ Blocks already decided by site rules are left alone and count as prose
 from __future__ import annotations
 
 import re
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -234,39 +235,42 @@ class ChromeMatcher:
                 return Chrome(cat.name, f"generic:{cat.name}:contains")
         return None
 
-    def candidates(self, blocks: list[Block]) -> list[set[int]] | None:
+    def candidates(self, blocks: list[Block]) -> list[AbstractSet[int]] | None:
         """Per block, the ids of ``checks`` that may match it (None: check every block fully)."""
         return None if self.scanner is None else self.scanner.scan([b.text for b in blocks])
 
-    def confirm(self, text: str, words: int, ids: set[int]) -> Chrome | None:
+    def confirm(self, text: str, words: int, ids: AbstractSet[int]) -> Chrome | None:
         """The exact label among the prefilter's candidates: the same answer as ``match_short``."""
         norm: bytes | None = None  # RE2 on bytes skips the wrapper's offset decoding
+        n_checks = len(self.checks)
         for pid in sorted(ids):
-            if pid >= len(self.checks):
+            if pid >= n_checks:
                 break  # the rest are phrase ids
             kind, cat, rx = self.checks[pid]
-            if words > _word_limit(kind, cat):
+            if words > (cat.contains_max_words if kind == "contains" else cat.max_words):
                 continue
-            if kind in ("line", "start"):
+            if kind == "line" or kind == "start":
                 if norm is None:
                     norm = _strip_trailing(text).encode()
-                hit = rx.fullmatch(norm) if kind == "line" else rx.match(norm)
+                data = norm
             elif kind == "end":
-                hit = rx.search(text[-END_WINDOW:].encode())
+                data = text[-END_WINDOW:].encode()
             else:
-                hit = rx.search(text.encode())
-            if hit is not None:
+                data = text.encode()
+            if _re2_hit(rx, kind, data):
                 return Chrome(cat.name, f"generic:{cat.name}:{kind}")
         return None
 
-    def may_hold_phrases(self, ids: set[int]) -> bool:
+    def may_hold_phrases(self, ids: AbstractSet[int]) -> bool:
         return bool(ids) and max(ids) >= len(self.checks)
 
     def phrase_hits(self, text: str) -> dict[str, int]:
         """Distinct phrases found per prose-chrome category (one scan of the block)."""
         if self.phrase is None:
             return {}
-        found = set(self.phrase.findall(text[:PHRASE_SAMPLE_CHARS].lower()))
+        # on bytes RE2 finds the same phrases (the wrapper encodes a str to UTF-8 itself)
+        # and the wrapper skips its offset decoding; phrases are ASCII or decoded back
+        found = {p.decode() for p in self.phrase.findall(text[:PHRASE_SAMPLE_CHARS].lower().encode())}
         hits: dict[str, int] = {}
         for phrase in found:
             for cat in self.phrase_owner.get(phrase, ()):
@@ -305,6 +309,34 @@ def _source(cat: CategoryPatterns, kind: str) -> str:
     pattern: re.Pattern[str] | None = getattr(cat, kind)
     assert pattern is not None
     return pattern.pattern
+
+
+# How each kind of check is anchored, in RE2's own terms (fullmatch, match, search);
+# None where the wrapper keeps them elsewhere.
+_RE2_ANCHOR: Any = getattr(re2, "_Anchor", None)
+_ANCHORS: dict[str, Any] = {
+    kind: getattr(_RE2_ANCHOR, name, None)
+    for kind, name in (
+        ("line", "ANCHOR_BOTH"),
+        ("start", "ANCHOR_START"),
+        ("end", "UNANCHORED"),
+        ("contains", "UNANCHORED"),
+    )
+}
+_NO_MATCH = (-1, -1)
+
+
+def _re2_hit(rx: Any, kind: str, data: bytes) -> bool:
+    """Whether ``rx`` matches ``data`` as a ``kind`` check: what ``rx.fullmatch`` (line),
+    ``rx.match`` (start) or ``rx.search`` (end, contains) answer on bytes, asked of RE2
+    directly (the wrapper builds a generator and a match object per call, which costs
+    more than matching a short line)."""
+    raw = getattr(rx, "_regexp", None)
+    anchor = _ANCHORS[kind]
+    if raw is None or anchor is None:  # another wrapper layout: ask it the usual way
+        find = rx.fullmatch if kind == "line" else rx.match if kind == "start" else rx.search
+        return find(data) is not None
+    return bool(raw.Match(anchor, data, 0, len(data))[0] != _NO_MATCH)
 
 
 def _re2_compile(cat: CategoryPatterns, kind: str) -> Any:
@@ -382,11 +414,12 @@ def _label_copies(blocks: list[Block], labels: list[Chrome | None], second_copie
 
 def _spread_appeals(labels: list[Chrome | None], hits: list[dict[str, int]]) -> None:
     """An appeal runs over several paragraphs; its neighbours need only one cue."""
-    changed = True
+    cued = [i for i, found in enumerate(hits) if found and found.get("appeal")]
+    changed = bool(cued)
     while changed:
         changed = False
-        for i, found in enumerate(hits):
-            if labels[i] is not None or not found.get("appeal"):
+        for i in cued:
+            if labels[i] is not None:
                 continue
             near = [labels[j] for j in (i - 1, i + 1) if 0 <= j < len(labels)]
             if any(n is not None and n.category == "appeal" for n in near):

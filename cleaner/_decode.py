@@ -65,6 +65,11 @@ _MIXED_ERRORS = "cleaner-cp1252"
 # C1 controls (U+0080-U+009F) are never text: they are windows-1252 bytes that a
 # latin-1 (or ISO-8859-n) decoder, or a numeric reference like "&#150;", let through.
 _C1 = re.compile("[\x80-\x9f]")
+# Every character that makes repair_text change anything: what _CONTROL, _LINE_BREAK, _BIDI
+# and _C1 find, "\r", and the first character of every _MOJIBAKE pair.
+_REPAIRABLE = re.compile(
+    "[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\r\x80-\x9f\u00c2-\u00f4\u2028\u2029\u202a-\u202e\u2066-\u2069]"
+)
 GZIP_MAGIC = b"\x1f\x8b"
 _GZIP_WBITS = 16 + zlib.MAX_WBITS  # zlib reads the gzip header and trailer itself
 GZIP_STEP = 64 * 1024  # input fed to zlib, and output taken from it, per call
@@ -305,6 +310,8 @@ def repair_text(text: str) -> str:
 
     Form feed, vertical tab and U+2028/U+2029 become line breaks.
     """
+    if _REPAIRABLE.search(text) is None:  # one search instead of six on the common, clean text
+        return text
     if _CONTROL.search(text):
         text = _CONTROL.sub("", text)
     if _LINE_BREAK.search(text):

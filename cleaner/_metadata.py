@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import ipaddress
 import re
+from bisect import bisect_right
 from functools import lru_cache
+from itertools import accumulate
 from urllib.parse import unquote, urlsplit
 
 from ._dates import find_date, url_date
@@ -36,6 +38,8 @@ _NOT_HEADLINE = {
     "weather", "gallery", "caption", "credit", "share", "tags", "date", "byline", "comments",
     "advertisement", "cookie", "legal", "loading", "notice",
 }  # fmt: skip
+_NOT_HEADLINE_ENDINGS = (".", ":", ";", ",")
+_PLUS_ONE = (1).__add__
 _DATE_LABEL = re.compile(r"^\W*(published|posted|date|first published|on)\b", re.IGNORECASE)
 _UPDATED = re.compile(r"\b(updated|modified)\b", re.IGNORECASE)
 _BY = re.compile(r"^(?:by|written by|reported by|author:|words by)\s+(.{2,80})$", re.IGNORECASE)
@@ -100,7 +104,7 @@ def load_public_suffixes() -> None:
 def _headline_shaped(b: Block, min_words: int = TITLE_MIN_WORDS) -> bool:
     return (
         min_words <= b.words <= TITLE_MAX_WORDS
-        and not b.text.endswith((".", ":", ";", ","))
+        and not b.text.endswith(_NOT_HEADLINE_ENDINGS)
         and b.category not in _NOT_HEADLINE
     )
 
@@ -118,11 +122,29 @@ def _slug_words(url: str | None) -> frozenset[str]:
 
 def _slug_title(blocks: list[Block], body_start: int, slug: frozenset[str]) -> int | None:
     """The headline-shaped line that best matches the URL's words, nearest the article on a tie."""
+    shaped = [
+        b
+        for b in blocks
+        if SLUG_TITLE_MIN_WORDS <= b.words <= TITLE_MAX_WORDS
+        and not b.text.endswith(_NOT_HEADLINE_ENDINGS)
+        and b.category not in _NOT_HEADLINE
+    ]
+    lowers = [b.text.lower() for b in shaped]
+    # A line that holds no slug word, not even inside a longer word, matches 0: one search
+    # per slug word over all the lines finds the few that do.
+    joined = "\n".join(lowers)
+    starts = list(accumulate(map(_PLUS_ONE, map(len, lowers)), initial=0))  # where each line starts
+    holders: set[int] = set()
+    for w in slug:
+        at = joined.find(w)
+        while at >= 0:
+            i = bisect_right(starts, at) - 1
+            holders.add(i)
+            at = joined.find(w, starts[i + 1])  # on from the next line
     best: tuple[float, int, int] | None = None  # (match, -distance to the article, index)
-    for b in blocks:
-        if not _headline_shaped(b, SLUG_TITLE_MIN_WORDS):
-            continue
-        words = _SLUG_WORD.findall(b.text.lower())
+    for i in sorted(holders):
+        b = shaped[i]
+        words = _SLUG_WORD.findall(lowers[i])
         if not words:
             continue
         in_slug = sum(w in slug for w in words) / len(words)

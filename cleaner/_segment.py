@@ -20,6 +20,8 @@ _LINE_BREAKS = re.compile("\r\n|[\r\u2028\u2029\x85\x0b\x0c]")
 _ODD_BREAK = re.compile("[\r\u2028\u2029\x85\x0b\x0c]")
 # The members of _SPACES other than " ": each becomes a space on its own.
 _ODD_SPACE = re.compile("[\t\u00a0\u2000-\u200b\u202f\u205f\u3000]")
+# Either of the two.
+_ODD = re.compile("[\r\u2028\u2029\x85\x0b\x0c\t\u00a0\u2000-\u200b\u202f\u205f\u3000]")
 
 
 def normalise_space(line: str) -> str:
@@ -34,10 +36,13 @@ def _normalise_page(text: str) -> str:
     Same result as the two substitutions, but a single-class search finds the
     rare odd characters far faster than a two-branch pattern tried at every space.
     """
-    if _ODD_BREAK.search(text):
-        text = _LINE_BREAKS.sub("\n", text)
-    if _ODD_SPACE.search(text):
-        text = _ODD_SPACE.sub(" ", text)
+    odd = _ODD.search(text)  # one search finds whether either kind is there at all
+    if odd is not None:
+        start = odd.start()  # nothing before this changes
+        if _ODD_BREAK.search(text, start):
+            text = _LINE_BREAKS.sub("\n", text)
+        if _ODD_SPACE.search(text, start):
+            text = _ODD_SPACE.sub(" ", text)
     while "  " in text:
         text = text.replace("  ", " ")
     return text
