@@ -66,7 +66,7 @@ def main(argv: list[str] | None = None) -> int:
     c = cleaner.Cleaner(mode="text", site_rules=not args.no_rules)
     for text, url in pages:  # warm-up: imports, memos, the prefilter's scratch space
         c.clean(text, url=url)
-    core = "compiled" if getattr(cleaner, "compiled", lambda: False)() else "pure Python"
+    core = "compiled" if cleaner.compiled() else "pure Python"
     if args.profile:
         prof = cProfile.Profile()
         prof.enable()

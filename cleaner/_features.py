@@ -9,30 +9,31 @@ from __future__ import annotations
 import re
 from collections import Counter
 from functools import lru_cache
+from typing import Final
 
 from ._lexicon import Lexicon
 from ._model import Block
 
-WORD = re.compile(r"\w+")
+WORD: Final = re.compile(r"\w+")
 # Han, Hiragana, Katakana and Hangul: scripts written without spaces, where a
 # \w+ "word" is a whole clause and characters are the better length unit.
-_CJK = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff]")
-_KANA = re.compile(r"[\u3040-\u30ff]")
-_HANGUL = re.compile(r"[\uac00-\ud7af]")
-_HAN = re.compile(r"[\u4e00-\u9fff]")
+_CJK: Final = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff]")
+_KANA: Final = re.compile(r"[\u3040-\u30ff]")
+_HANGUL: Final = re.compile(r"[\uac00-\ud7af]")
+_HAN: Final = re.compile(r"[\u4e00-\u9fff]")
 # Chars per word-equivalent in CJK text (roughly one word per two characters).
-CJK_CHARS_PER_WORD = 2
+CJK_CHARS_PER_WORD: Final = 2
 # Below this share of stopwords no language is claimed for the page.
-LANGUAGE_MIN_SHARE = 0.08
-LANGUAGE_SAMPLE_TOKENS = 3000
+LANGUAGE_MIN_SHARE: Final = 0.08
+LANGUAGE_SAMPLE_TOKENS: Final = 3000
 
 # Memo of short lines' tokens: entries, and the longest line worth memoising.
-MEMO_SIZE = 100_000
-MEMO_MAX_CHARS = 200
+MEMO_SIZE: Final = 100_000
+MEMO_MAX_CHARS: Final = 200
 # Blocks longer than this are measured on a prefix of this many characters.
-FEATURE_SAMPLE_CHARS = 20_000
+FEATURE_SAMPLE_CHARS: Final = 20_000
 
-TERMINAL = tuple('.!?。！？…"”’»)」』:;')
+TERMINAL: Final = tuple('.!?。！？…"”’»)」』:;')
 
 
 def count_words(text: str) -> tuple[list[str], int]:
@@ -92,7 +93,7 @@ def detect_language(
     if not sample:
         return None
     # only stopwords can vote: filtering first keeps the count small
-    counts = Counter(filter(lexicon.stop_index.__contains__, sample))
+    counts = _count_known(sample, lexicon.stop_index)
     present = counts.keys()
     best, best_n = None, 0
     for lang, stopwords in lexicon.stopwords.items():  # set intersections run in C
@@ -104,7 +105,7 @@ def detect_language(
 
 def _tokens_and_words(blocks: list[Block], keys: list[str]) -> tuple[list[list[str]], list[int], bool]:
     """Every block's lower-cased tokens, its length in word units, and whether the page has CJK text."""
-    if any(len(k) > FEATURE_SAMPLE_CHARS for k in keys):
+    if keys and max(map(len, keys)) > FEATURE_SAMPLE_CHARS:
         token_lists, words = [], []
         for b in blocks:
             if len(b.text) > FEATURE_SAMPLE_CHARS:
@@ -116,18 +117,22 @@ def _tokens_and_words(blocks: list[Block], keys: list[str]) -> tuple[list[list[s
             token_lists.append(tokens)
             words.append(n)
         return token_lists, words, True
-    token_lists = tokenize(keys)
-    # CJK text is rare: one search of the page spares a search per block
-    if _CJK.search("".join(keys)) is None:
+    token_lists, others, high = _tokenize(keys)
+    # CJK text is rare: a search of the lines that are not ASCII, where the page has characters
+    # from U+3000 up at all, spares a search per block
+    if not high or not any(map(_CJK.search, others)):
         return token_lists, list(map(len, token_lists)), False
     return token_lists, [_word_units(b.text, t) for b, t in zip(blocks, token_lists, strict=True)], True
 
 
 # Every ASCII byte that \w does not match becomes a space; "\n" and the bytes of
 # non-ASCII characters stay as they are.
-_ASCII_NON_WORD_TO_SPACE = bytes(
-    b if b >= 0x80 or b == 0x0A or chr(b).isalnum() or b == 0x5F else 0x20 for b in range(256)
+_ASCII_NON_WORD_TO_SPACE: Final = bytes(
+    [b if b >= 0x80 or b == 0x0A or chr(b).isalnum() or b == 0x5F else 0x20 for b in range(256)]
 )
+
+
+_HIGH_LEADS: Final = bytes(range(0xE3, 0xF0))
 
 
 def tokenize(texts: list[str]) -> list[list[str]]:
@@ -141,21 +146,27 @@ def tokenize(texts: list[str]) -> list[list[str]]:
     non-ASCII characters, goes to the regex: its ends are non-word characters,
     so its tokens are the ones the regex finds in the whole text.
     """
+    return _tokenize(texts)[0]
+
+
+def _tokenize(texts: list[str]) -> tuple[list[list[str]], list[str], bool]:
+    """``tokenize``; the texts that are not ASCII (their ASCII non-word characters as spaces);
+    and whether any text may hold a character from U+3000 up (False: surely none)."""
     joined = "\n".join(texts)
     if joined.count("\n") != len(texts) - 1:  # a text holding a line break: one regex call each
-        return list(map(WORD.findall, texts))
+        return list(map(WORD.findall, texts)), [t for t in texts if not t.isascii()], True
     # surrogatepass: any str round-trips, a lone surrogate included
-    lines = (
-        joined.encode("utf-8", "surrogatepass")
-        .translate(_ASCII_NON_WORD_TO_SPACE)
-        .decode("utf-8", "surrogatepass")
-        .split("\n")
-    )
+    data = joined.encode("utf-8", "surrogatepass")
+    # UTF-8 starts every character from U+3000 up (and every surrogate) with a byte E3-EF
+    high = len(data.translate(None, _HIGH_LEADS)) != len(data)
+    lines = data.translate(_ASCII_NON_WORD_TO_SPACE).decode("utf-8", "surrogatepass").split("\n")
     out: list[list[str]] = []
+    others: list[str] = []
     for line in lines:
         if line.isascii():
             out.append(line.split())
             continue
+        others.append(line)
         tokens: list[str] = []
         for run in line.split():
             if run.isascii():
@@ -163,7 +174,7 @@ def tokenize(texts: list[str]) -> list[list[str]]:
             else:
                 tokens += WORD.findall(run)
         out.append(tokens)
-    return out
+    return out, others, high
 
 
 def compute_features(blocks: list[Block], lexicon: Lexicon) -> str | None:
@@ -172,13 +183,39 @@ def compute_features(blocks: list[Block], lexicon: Lexicon) -> str | None:
     token_lists, words, has_cjk = _tokens_and_words(blocks, keys)
     language = detect_language(token_lists, [b.text for b in blocks], lexicon, has_cjk)
     stopwords = lexicon.stopwords.get(language or "")
-    is_stop = stopwords.__contains__ if stopwords else None
     counts = Counter(keys)
     for b, tokens, key, n in zip(blocks, token_lists, keys, words, strict=True):
         b.words = n
-        b.stop_ratio = sum(map(is_stop, tokens)) / len(tokens) if is_stop and tokens else 0.0
+        b.stop_ratio = _count_in(tokens, stopwords) / len(tokens) if stopwords and tokens else 0.0
         b.repeats = counts[key]
     return language
+
+
+# Whether this module runs compiled (mypyc): there a plain loop is the fast way to count,
+# in the interpreter map() and Counter are. Both ways count the same.
+_COMPILED: Final = not __file__.endswith(".py")
+
+
+def _count_in(tokens: list[str], words: frozenset[str]) -> int:
+    """How many of ``tokens`` are in ``words``."""
+    if not _COMPILED:
+        return sum(map(words.__contains__, tokens))
+    n = 0
+    for token in tokens:
+        if token in words:
+            n += 1
+    return n
+
+
+def _count_known(tokens: list[str], known: dict[str, tuple[str, ...]]) -> dict[str, int]:
+    """How often each of ``tokens`` that is a key of ``known`` occurs."""
+    if not _COMPILED:
+        return Counter(filter(known.__contains__, tokens))
+    counts: dict[str, int] = {}
+    for token in tokens:
+        if token in known:
+            counts[token] = counts.get(token, 0) + 1
+    return counts
 
 
 def ends_like_sentence(text: str) -> bool:
