@@ -88,13 +88,14 @@ def test_wheel_carries_the_bundled_data(installed: Path) -> None:
     assert listed.returncode == 0 and "news24.com" in listed.stdout, listed.stderr
 
 
-def test_the_wheel_runs_the_compiled_core_where_it_was_built(installed: Path) -> None:
+def test_the_wheel_runs_the_compiled_core_where_it_was_built(installed: Path, tmp_path: Path) -> None:
     """A compiler is there (gcc, as on a fresh machine): the wheel carries the compiled core and uses it."""
-    res = _run(installed / "python", "-c", "import cleaner, cleaner._core as c; print(cleaner.compiled(), c.STATUS)")
+    code = "import cleaner, cleaner._core as c; print(cleaner.compiled(), c.STATUS, cleaner.__file__)"
+    res = _run(installed / "python", "-c", code, cwd=tmp_path)  # not this tree's cleaner/
     assert res.returncode == 0, res.stderr
     if shutil.which("cc") is None and shutil.which("gcc") is None:
         pytest.skip(f"no C compiler on this machine: {res.stdout.strip()}")
-    assert res.stdout.startswith("True compiled with mypyc"), res.stdout
+    assert res.stdout.startswith("True compiled with mypyc") and str(ROOT) not in res.stdout, res.stdout
 
 
 def test_without_a_c_compiler_the_wheel_is_pure_python(installed: Path, tmp_path: Path) -> None:
@@ -116,7 +117,7 @@ def test_without_a_c_compiler_the_wheel_is_pure_python(installed: Path, tmp_path
         "r = cleaner.Cleaner(mode='text').clean(open(sys.argv[1], encoding='utf-8').read()); "
         "print(cleaner.compiled(), c.STATUS, cleaner.__file__, r.status)"
     )
-    ran = _run(installed / "python", "-c", code, dump, env={"PYTHONPATH": str(target)})
+    ran = _run(installed / "python", "-c", code, dump, cwd=tmp_path, env={"PYTHONPATH": str(target)})
     assert ran.returncode == 0, ran.stderr
     assert ran.stdout.startswith("False pure Python: no compiled core in this install"), ran.stdout
     assert str(target) in ran.stdout and ran.stdout.rstrip().endswith(" ok"), ran.stdout
