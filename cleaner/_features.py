@@ -133,6 +133,11 @@ _ASCII_NON_WORD_TO_SPACE: Final = bytes(
 
 
 _HIGH_LEADS: Final = bytes(range(0xE3, 0xF0))
+# Punctuation that \w does not match and prose is full of (curly quotes, dashes, ellipsis,
+# guillemets, bullets, no-break space, signs): a space in its place splits tokens the same.
+_COMMON_NON_WORD: Final = (
+    "\u2019\u2018\u201c\u201d\u2013\u2014\u2026\u00a0\u00ab\u00bb\u2022\u00b7\u00a9\u00ae\u2122\u00b0"
+)
 
 
 def tokenize(texts: list[str]) -> list[list[str]]:
@@ -159,7 +164,11 @@ def _tokenize(texts: list[str]) -> tuple[list[list[str]], list[str], bool]:
     data = joined.encode("utf-8", "surrogatepass")
     # UTF-8 starts every character from U+3000 up (and every surrogate) with a byte E3-EF
     high = len(data.translate(None, _HIGH_LEADS)) != len(data)
-    lines = data.translate(_ASCII_NON_WORD_TO_SPACE).decode("utf-8", "surrogatepass").split("\n")
+    text = data.translate(_ASCII_NON_WORD_TO_SPACE).decode("utf-8", "surrogatepass")
+    for ch in _COMMON_NON_WORD:  # as spaces too, most lines of prose in a Latin script become ASCII
+        if ch in text:
+            text = text.replace(ch, " ")
+    lines = text.split("\n")
     out: list[list[str]] = []
     others: list[str] = []
     for line in lines:

@@ -181,3 +181,7 @@ def test_every_cjk_character_starts_with_a_high_lead_byte() -> None:
     """_tokenize skips the CJK search where the page's UTF-8 has no byte E3-EF."""
     cjk = _class_members(_features._CJK)
     assert cjk and all(ch.encode("utf-8")[0] in _features._HIGH_LEADS for ch in cjk)
+
+
+def test_the_punctuation_tokenize_turns_into_spaces_is_no_word_character() -> None:
+    assert not any(_features.WORD.match(ch) for ch in _features._COMMON_NON_WORD)
