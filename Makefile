@@ -5,9 +5,9 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: setup demo test lint typecheck bench fuzz clean
+.PHONY: setup core demo test lint typecheck bench fuzz clean
 
-$(STAMP): pyproject.toml
+$(STAMP): pyproject.toml setup.py
 	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "need $(PYTHON) on PATH (or: make PYTHON=python3 ...)"; exit 2; }
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install -q --upgrade pip
@@ -17,6 +17,11 @@ $(STAMP): pyproject.toml
 	@touch $(STAMP)
 
 setup: $(STAMP)
+
+# Rebuild the compiled core in place after editing one of its modules (setup.py; about a
+# minute); until then the editable install runs the edited sources as pure Python.
+core: $(STAMP)
+	$(BIN)/python -m pip install -qq --no-deps -e .
 
 demo: $(STAMP)
 	@mkdir -p out
@@ -44,4 +49,4 @@ fuzz: $(STAMP)
 	$(BIN)/python -m bench.fuzz --examples 10000 --seed 0 --timeout 20 --out out/fuzz
 
 clean:
-	rm -rf $(VENV) out build dist *.egg-info
+	rm -rf $(VENV) out build dist *.egg-info cleaner/*.so cleaner/_core_sources.txt

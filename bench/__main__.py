@@ -1,4 +1,4 @@
-"""Command line: ``python -m bench run|worker|floors|report``."""
+"""Command line: ``python -m bench run|worker|floors|report|textspeed``."""
 
 from __future__ import annotations
 
@@ -48,12 +48,23 @@ def main(argv: list[str] | None = None) -> int:
     rep.add_argument("--results", help="default bench/results/latest.json")
     rep.add_argument("--docs", help="default docs/benchmarks.md")
 
+    sub.add_parser(
+        "textspeed",
+        help="text mode's ms per page on the aeb text dumps (python -m bench.textspeed --help)",
+        add_help=False,
+    )
+
     g = sub.add_parser(
         "gate-fixtures", help="(maintainers) copy the gate pages into fixtures/gate and write the manifest"
     )
     g.add_argument("--data")
     g.add_argument("--n", type=int, default=40)
 
+    argv = sys.argv[1:] if argv is None else argv
+    if argv[:1] == ["textspeed"]:  # its own options: python -m bench textspeed --repeats 9
+        from .textspeed import main as textspeed_main
+
+        return textspeed_main(argv[1:])
     args = ap.parse_args(argv)
     if args.cmd == "run":
         from .run import run

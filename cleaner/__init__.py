@@ -5,6 +5,8 @@
 >>> result.text, result.metadata.title, result.removed
 """
 
+# first: decides whether the hot modules load compiled or as pure Python (see _core)
+from ._core import compiled
 from ._decode import BinaryInputError
 from ._model import Block, Metadata, Result
 from ._pipeline import Cleaner, clean
@@ -21,4 +23,5 @@ __all__ = [
     "RuleFileWarning",
     "__version__",
     "clean",
+    "compiled",
 ]

@@ -18,8 +18,10 @@ Blocks already decided by site rules are left alone and count as prose
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Final
 
 import re2
 
@@ -29,49 +31,49 @@ from ._model import DROP, KEEP, Block
 from ._prefilter import TRAILING_CHARS, PageScanner, build_scanner, scan_expression
 
 # --- prose thresholds (jusText-style, in words rather than characters) ---
-GOOD_MIN_WORDS = 10  # a sentence-ending block this long can be body text
-LONG_MIN_WORDS = 25  # this long counts as prose even without a full stop
-NEAR_MIN_WORDS = 6
-STOP_HIGH = 0.30  # stopword density of running prose
-STOP_LOW = 0.20
-REFERENCE_STOP = 0.42  # typical stopword density of running English prose
+GOOD_MIN_WORDS: Final = 10  # a sentence-ending block this long can be body text
+LONG_MIN_WORDS: Final = 25  # this long counts as prose even without a full stop
+NEAR_MIN_WORDS: Final = 6
+STOP_HIGH: Final = 0.30  # stopword density of running prose
+STOP_LOW: Final = 0.20
+REFERENCE_STOP: Final = 0.42  # typical stopword density of running English prose
 # --- region scores ---
-SHORT_PENALTY = 1.0  # a short line costs a little: subheadings may sit inside
-CHROME_PENALTY = 6.0  # a chrome block costs more, plus half its length
-BAD_PENALTY = 3.0
-NEAR_WEIGHT = 0.5
+SHORT_PENALTY: Final = 1.0  # a short line costs a little: subheadings may sit inside
+CHROME_PENALTY: Final = 6.0  # a chrome block costs more, plus half its length
+BAD_PENALTY: Final = 3.0
+NEAR_WEIGHT: Final = 0.5
 # Line, start, end and contains patterns only look at blocks up to this long.
-SHORT_MAX_WORDS = 90
+SHORT_MAX_WORDS: Final = 90
 # Phrase lexicons only look at blocks this long (short ones use line rules).
-PHRASE_MIN_WORDS = 12
+PHRASE_MIN_WORDS: Final = 12
 # ... and for the call-to-action categories (those with anchors) a long block
 # needs one distinct phrase per this many words: a sign-up box is dense with
 # its cues, an essay about newsletters mentions them in passing.
-PHRASE_WORDS_PER_HIT = 25
+PHRASE_WORDS_PER_HIT: Final = 25
 # A block whose every word is one glued token this long is a run of tag links.
-GLUED_TAGS_MIN_CHARS = 20
+GLUED_TAGS_MIN_CHARS: Final = 20
 # Memo of short-line labels: entries, and the longest line worth memoising.
-MEMO_SIZE = 200_000
-MEMO_MAX_CHARS = 200
+MEMO_SIZE: Final = 200_000
+MEMO_MAX_CHARS: Final = 200
 # "ends" patterns look at this many final characters (credits are short).
-END_WINDOW = 240
+END_WINDOW: Final = 240
 # Phrase lexicons read at most this much of a block (appeals are not 20 MB long).
-PHRASE_SAMPLE_CHARS = 5_000
+PHRASE_SAMPLE_CHARS: Final = 5_000
 # Categories whose prose-length blocks are still chrome (fluent appeals).
-PROSE_CHROME = ("appeal", "subscription", "cookie", "legal")
-ANCHOR_SUFFIX = ":anchor"  # key of a category's anchor-phrase count in phrase hits
+PROSE_CHROME: Final = ("appeal", "subscription", "cookie", "legal")
+ANCHOR_SUFFIX: Final = ":anchor"  # key of a category's anchor-phrase count in phrase hits
 
 # Below this many words of running prose the page is not an article, and the
 # main region is searched with list_score instead (short lines count too).
-LIST_MODE_MAX_PROSE = 80
-LIST_MODE_MAX_PAGE_PROSE = 400  # ...and the whole page has this little,
-LIST_MODE_DOMINANCE = 0.45  # or when the best region holds less than this share of the page's prose
+LIST_MODE_MAX_PROSE: Final = 80
+LIST_MODE_MAX_PAGE_PROSE: Final = 400  # ...and the whole page has this little,
+LIST_MODE_DOMINANCE: Final = 0.45  # or when the best region holds less than this share of the page's prose
 # Other content runs scoring at least this share of the main one are kept too
 # (the answers below a question, the posts of a thread, a second article part).
-SECONDARY_SHARE = 0.25
+SECONDARY_SHARE: Final = 0.25
 # A comment thread needs an article before it to be "after the article".
-COMMENTS_MIN_PROSE_BEFORE = 50
-_COMMENT_SECTION = re.compile(
+COMMENTS_MIN_PROSE_BEFORE: Final = 50
+_COMMENT_SECTION: Final = re.compile(
     r"[\[(]?\s*(\d+\s+)?((top|most|all|latest|newest|oldest|best|recent|reader|readers'?|user)\s+(rated\s+)?)?"
     r"(comments|responses|replies|reactions|discussion|conversation)(\s*\(\d+\))?\s*[\])]?\s*:?$"
     r"|(leave|post|write|join|submit) (a|the|your) (comment|reply|conversation|discussion)"
@@ -79,25 +81,30 @@ _COMMENT_SECTION = re.compile(
     re.IGNORECASE,
 )
 # The page footer: nothing after a copyright line belongs to the article.
-_FOOTER = re.compile(
+_FOOTER: Final = re.compile(
     r"(©|\(c\)|copyright\b).{0,80}(\d{4}|all rights reserved)|.{0,80}all rights reserved", re.IGNORECASE
 )
-_GLUED = re.compile(r"[a-z]+")
-_URL_LINE = re.compile(r"(https?://|www\.)\S+")
-_URL_PREFIXES = ("http", "www.")  # a cheap test before the regex
+_GLUED: Final = re.compile(r"[a-z]+")
+_URL_LINE: Final = re.compile(r"(https?://|www\.)\S+")
+_URL_PREFIXES: Final = ("http", "www.")  # a cheap test before the regex
 # Paragraphs at least this long are checked for copies; blobs at least
 # BLOB_MIN_WORDS long that repeat BLOB_COPY_SHARE of their words elsewhere are copies.
-COPY_MIN_WORDS = 8
-BLOB_MIN_WORDS = 150
-BLOB_COPY_SHARE = 0.5
+COPY_MIN_WORDS: Final = 8
+BLOB_MIN_WORDS: Final = 150
+BLOB_COPY_SHARE: Final = 0.5
 # Where isolated repeats are kept (extracted articles), this many copies in a row still go.
-COPY_RUN_MIN = 3
+COPY_RUN_MIN: Final = 3
 
 
-@dataclass(slots=True)
+@dataclass(slots=True, init=False)
 class Chrome:
     category: str
     rule: str
+
+    # Written out: the dataclass's generated __init__ stays interpreted in the compiled core.
+    def __init__(self, category: str, rule: str) -> None:
+        self.category = category
+        self.rule = rule
 
 
 class ChromeMatcher:
@@ -116,6 +123,7 @@ class ChromeMatcher:
         self.line_max_words = max((c.max_words for c in lexicon.categories if c.line or c.start), default=0)
         self.contains_max_words = max((c.contains_max_words for c in lexicon.categories if c.contains), default=0)
         self._memo: dict[str, Chrome | None] = {}
+        self._labels: dict[tuple[str, str], Chrome] = {}
         self.phrase_owner: dict[str, list[CategoryPatterns]] = {}
         for c in lexicon.categories:
             for p in c.phrases:
@@ -234,39 +242,50 @@ class ChromeMatcher:
                 return Chrome(cat.name, f"generic:{cat.name}:contains")
         return None
 
-    def candidates(self, blocks: list[Block]) -> list[set[int]] | None:
+    def candidates(self, blocks: list[Block]) -> list[AbstractSet[int]] | None:
         """Per block, the ids of ``checks`` that may match it (None: check every block fully)."""
         return None if self.scanner is None else self.scanner.scan([b.text for b in blocks])
 
-    def confirm(self, text: str, words: int, ids: set[int]) -> Chrome | None:
+    def confirm(self, text: str, words: int, ids: AbstractSet[int]) -> Chrome | None:
         """The exact label among the prefilter's candidates: the same answer as ``match_short``."""
         norm: bytes | None = None  # RE2 on bytes skips the wrapper's offset decoding
+        n_checks = len(self.checks)
         for pid in sorted(ids):
-            if pid >= len(self.checks):
+            if pid >= n_checks:
                 break  # the rest are phrase ids
             kind, cat, rx = self.checks[pid]
-            if words > _word_limit(kind, cat):
+            if words > (cat.contains_max_words if kind == "contains" else cat.max_words):
                 continue
-            if kind in ("line", "start"):
+            if kind == "line" or kind == "start":
                 if norm is None:
                     norm = _strip_trailing(text).encode()
-                hit = rx.fullmatch(norm) if kind == "line" else rx.match(norm)
+                data = norm
             elif kind == "end":
-                hit = rx.search(text[-END_WINDOW:].encode())
+                data = text[-END_WINDOW:].encode()
             else:
-                hit = rx.search(text.encode())
-            if hit is not None:
-                return Chrome(cat.name, f"generic:{cat.name}:{kind}")
+                data = text.encode()
+            if _re2_hit(rx, kind, data):
+                return self._label(cat.name, kind)
         return None
 
-    def may_hold_phrases(self, ids: set[int]) -> bool:
+    def _label(self, category: str, kind: str) -> Chrome:
+        """The label ``Chrome(category, "generic:<category>:<kind>")``, one shared instance per rule."""
+        key = (category, kind)
+        label = self._labels.get(key)
+        if label is None:
+            label = self._labels[key] = Chrome(category, f"generic:{category}:{kind}")
+        return label
+
+    def may_hold_phrases(self, ids: AbstractSet[int]) -> bool:
         return bool(ids) and max(ids) >= len(self.checks)
 
     def phrase_hits(self, text: str) -> dict[str, int]:
         """Distinct phrases found per prose-chrome category (one scan of the block)."""
         if self.phrase is None:
             return {}
-        found = set(self.phrase.findall(text[:PHRASE_SAMPLE_CHARS].lower()))
+        # on bytes RE2 finds the same phrases (the wrapper encodes a str to UTF-8 itself)
+        # and the wrapper skips its offset decoding; phrases are ASCII or decoded back
+        found = {p.decode() for p in self.phrase.findall(text[:PHRASE_SAMPLE_CHARS].lower().encode())}
         hits: dict[str, int] = {}
         for phrase in found:
             for cat in self.phrase_owner.get(phrase, ()):
@@ -307,6 +326,34 @@ def _source(cat: CategoryPatterns, kind: str) -> str:
     return pattern.pattern
 
 
+# How each kind of check is anchored, in RE2's own terms (fullmatch, match, search);
+# None where the wrapper keeps them elsewhere.
+_RE2_ANCHOR: Any = getattr(re2, "_Anchor", None)
+_ANCHORS: dict[str, Any] = {
+    kind: getattr(_RE2_ANCHOR, name, None)
+    for kind, name in (
+        ("line", "ANCHOR_BOTH"),
+        ("start", "ANCHOR_START"),
+        ("end", "UNANCHORED"),
+        ("contains", "UNANCHORED"),
+    )
+}
+_NO_MATCH: Final = (-1, -1)
+
+
+def _re2_hit(rx: Any, kind: str, data: bytes) -> bool:
+    """Whether ``rx`` matches ``data`` as a ``kind`` check: what ``rx.fullmatch`` (line),
+    ``rx.match`` (start) or ``rx.search`` (end, contains) answer on bytes, asked of RE2
+    directly (the wrapper builds a generator and a match object per call, which costs
+    more than matching a short line)."""
+    raw = getattr(rx, "_regexp", None)
+    anchor = _ANCHORS[kind]
+    if raw is None or anchor is None:  # another wrapper layout: ask it the usual way
+        find = rx.fullmatch if kind == "line" else rx.match if kind == "start" else rx.search
+        return find(data) is not None
+    return bool(raw.Match(anchor, data, 0, len(data))[0] != _NO_MATCH)
+
+
 def _re2_compile(cat: CategoryPatterns, kind: str) -> Any:
     options = re2.Options()
     options.case_sensitive = False
@@ -314,7 +361,8 @@ def _re2_compile(cat: CategoryPatterns, kind: str) -> Any:
     return re2.compile(_source(cat, kind).encode(), options)
 
 
-TABLE_ROW = "tr"
+TABLE_ROW: Final = "tr"
+_NO_HITS: Final[dict[str, int]] = {}  # shared by every block without phrase hits: never written to
 
 
 def label_chrome(blocks: list[Block], matcher: ChromeMatcher, second_copies: bool = True) -> list[Chrome | None]:
@@ -336,7 +384,7 @@ def label_chrome(blocks: list[Block], matcher: ChromeMatcher, second_copies: boo
             elif candidates[i]:
                 label = matcher.confirm(b.text, b.words, candidates[i])
         found = b.words >= PHRASE_MIN_WORDS and (candidates is None or matcher.may_hold_phrases(candidates[i]))
-        hits.append(matcher.phrase_hits(b.text) if found else {})
+        hits.append(matcher.phrase_hits(b.text) if found else _NO_HITS)
         if label is None and hits[-1]:
             label = matcher.match_phrases(hits[-1], b.words)
         if label is None and b.words == 1 and len(b.text) >= GLUED_TAGS_MIN_CHARS and _GLUED.fullmatch(b.text):
@@ -382,11 +430,12 @@ def _label_copies(blocks: list[Block], labels: list[Chrome | None], second_copie
 
 def _spread_appeals(labels: list[Chrome | None], hits: list[dict[str, int]]) -> None:
     """An appeal runs over several paragraphs; its neighbours need only one cue."""
-    changed = True
+    cued = [i for i, found in enumerate(hits) if found and found.get("appeal")]
+    changed = bool(cued)
     while changed:
         changed = False
-        for i, found in enumerate(hits):
-            if labels[i] is not None or not found.get("appeal"):
+        for i in cued:
+            if labels[i] is not None:
                 continue
             near = [labels[j] for j in (i - 1, i + 1) if 0 <= j < len(labels)]
             if any(n is not None and n.category == "appeal" for n in near):
@@ -494,14 +543,60 @@ def comment_section_start(blocks: list[Block], labels: list[Chrome | None], clas
     so the region search alone would happily swallow them.
     """
     prose = 0
+    maybe = comment_candidates(blocks)
     for i, b in enumerate(blocks):
-        if prose >= COMMENTS_MIN_PROSE_BEFORE and (
-            (b.words <= 12 and _COMMENT_SECTION.match(b.text)) or (b.words <= 30 and _FOOTER.match(b.text))
-        ):
-            return i
+        if prose >= COMMENTS_MIN_PROSE_BEFORE and b.words <= 30 and (maybe is None or i in maybe):
+            text = b.text
+            if (b.words <= 12 and _COMMENT_SECTION.match(text)) or _FOOTER.match(text):
+                return i
         if labels[i] is None and classes[i] == "good":
             prose += b.words
     return len(blocks)
+
+
+# Words one of which every _COMMENT_SECTION alternative spells, and the start and phrase
+# every _FOOTER match has, in lower case: a line holding none of them matches neither pattern.
+_SECTION_CUES: Final = (
+    "comment",
+    "respons",
+    "repl",
+    "reaction",
+    "discussion",
+    "conversation",
+    "thought",
+    "what do you think",
+)
+_FOOTER_CUE: Final = "all rights reserved"
+_FOOTER_STARTS: Final = ("©", "(", "c")  # lower case: "C" too
+# The characters other than ASCII letters that IGNORECASE matches to an ASCII letter ("ı" to
+# "i", "ſ" to "s", the Kelvin sign to "k"), where str.lower() may not give that letter.
+CASE_SPECIALS: Final = "\u0130\u0131\u017f\u212a"
+# What they look like after lower(): "ı" and "ſ" stay, "İ" becomes "i" and a combining dot
+# (U+0307), the Kelvin sign becomes "k" (which is what the patterns match it as).
+_CASE_SPECIALS: Final = "\u0131\u017f\u0307"
+
+
+def comment_candidates(blocks: list[Block]) -> set[int] | None:
+    """The blocks that _COMMENT_SECTION or _FOOTER may match; None when any may.
+
+    One lower-casing and one search per cue over the whole page, instead of two
+    regexes (one with a backtracking ".{0,80}") on every short line.
+    """
+    lines = [b.text.lower() for b in blocks]  # line by line: mostly ASCII, where lower() is fast
+    lower = "\n".join(lines)
+    if lower.count("\n") != len(blocks) - 1 or any(map(lower.__contains__, _CASE_SPECIALS)):
+        return None  # a block holding a line break; a letter that lower() does not fold as IGNORECASE does
+    found = {i for i, line in enumerate(lines) if line.startswith(_FOOTER_STARTS)}
+    starts = [0]  # where each line starts in ``lower``
+    for line in lines:
+        starts.append(starts[-1] + len(line) + 1)
+    for cue in (*_SECTION_CUES, _FOOTER_CUE):
+        at = lower.find(cue)
+        while at >= 0:
+            i = bisect_right(starts, at) - 1
+            found.add(i)
+            at = lower.find(cue, starts[i + 1])  # on from the next line
+    return found
 
 
 @dataclass(slots=True)

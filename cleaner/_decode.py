@@ -80,6 +80,27 @@ _MIXED_ERRORS = "cleaner-cp1252"
 # C1 controls (U+0080-U+009F) are never text: they are windows-1252 bytes that a
 # latin-1 (or ISO-8859-n) decoder, or a numeric reference like "&#150;", let through.
 _C1 = re.compile("[\x80-\x9f]")
+# The characters of those classes, for presence tests: ``ch in text`` runs at memchr's
+# pace, tens of times faster than a regex trying a class at every character.
+_CONTROL_CHARS = "".join(map(chr, [*range(0x00, 0x09), *range(0x0E, 0x20), 0x7F]))
+_LINE_BREAK_CHARS = "\x0b\x0c\u2028\u2029"
+_BIDI_CHARS = "".join(map(chr, [*range(0x202A, 0x202F), *range(0x2066, 0x206A)]))
+# everything the first four steps of repair_text act on
+_EARLY_CHARS = _CONTROL_CHARS + _LINE_BREAK_CHARS + _BIDI_CHARS + "\r"
+_C1_CHARS = "".join(map(chr, range(0x80, 0xA0)))
+_MOJIBAKE_LEADS = "".join(map(chr, range(0xC2, 0xF5)))
+_MOJIBAKE_SECONDS = (
+    "".join(map(chr, range(0x80, 0xC0)))
+    + "".join(map(chr, range(0x2018, 0x203B)))
+    + ("\u20ac\u0152\u0153\u0160\u0161\u0178\u017d\u017e\u0192\u02c6\u02dc")
+)
+
+
+def _has_any(text: str, chars: str) -> bool:
+    """Whether ``text`` holds any of ``chars`` (what a search for their class answers)."""
+    return any(map(text.__contains__, chars))
+
+
 GZIP_MAGIC = b"\x1f\x8b"
 _GZIP_WBITS = 16 + zlib.MAX_WBITS  # zlib reads the gzip header and trailer itself
 GZIP_STEP = 64 * 1024  # input fed to zlib, and output taken from it, per call
@@ -423,17 +444,18 @@ def repair_text(text: str) -> str:
 
     Form feed, vertical tab and U+2028/U+2029 become line breaks.
     """
-    if _CONTROL.search(text):
-        text = _CONTROL.sub("", text)
-    if _LINE_BREAK.search(text):
-        text = _LINE_BREAK.sub("\n", text)
-    if _BIDI.search(text):
-        text = _BIDI.sub("", text)
-    if "\r" in text:
-        text = text.replace("\r\n", "\n").replace("\r", "\n")
+    if _has_any(text, _EARLY_CHARS):
+        if _CONTROL.search(text):
+            text = _CONTROL.sub("", text)
+        if _LINE_BREAK.search(text):
+            text = _LINE_BREAK.sub("\n", text)
+        if _BIDI.search(text):
+            text = _BIDI.sub("", text)
+        if "\r" in text:
+            text = text.replace("\r\n", "\n").replace("\r", "\n")
     if text.isascii():
         return text
-    if _MOJIBAKE.search(text):
+    if _has_any(text, _MOJIBAKE_LEADS) and _has_any(text, _MOJIBAKE_SECONDS) and _MOJIBAKE.search(text):
         import ftfy
 
         # repair the encoding only; the author's quotes, widths and ligatures stay as written
@@ -441,6 +463,6 @@ def repair_text(text: str) -> str:
             text, uncurl_quotes=False, fix_character_width=False, fix_latin_ligatures=False, normalization="NFC"
         )
     # after ftfy, which reads C1 controls inside mojibake ("Ã\x89") as the bytes they were
-    if _C1.search(text):
+    if _has_any(text, _C1_CHARS):
         text = text.translate(_C1_TO_CP1252)
     return text

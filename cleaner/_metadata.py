@@ -9,46 +9,51 @@ from __future__ import annotations
 
 import ipaddress
 import re
+from bisect import bisect_right
 from functools import lru_cache
+from itertools import accumulate
+from typing import Final
 from urllib.parse import unquote, urlsplit
 
 from ._dates import find_date, url_date
 from ._model import KEEP, Block, Metadata
 
-TITLE_WINDOW = 8  # blocks above the article searched for the headline
-TITLE_MIN_WORDS = 3
-TITLE_MAX_WORDS = 30
+TITLE_WINDOW: Final = 8  # blocks above the article searched for the headline
+TITLE_MIN_WORDS: Final = 3
+TITLE_MAX_WORDS: Final = 30
 # A line is the headline when the harmonic mean of its share of words in the URL's
 # path and the path's share of words in it reaches this ("power-tools" and "Power Tools": 1).
-SLUG_MATCH = 0.5
-SLUG_TITLE_MIN_WORDS = 2  # a category page's headline may be two words
-_SLUG_WORD = re.compile(r"[^\W_]+")
+SLUG_MATCH: Final = 0.5
+SLUG_TITLE_MIN_WORDS: Final = 2  # a category page's headline may be two words
+_SLUG_WORD: Final = re.compile(r"[^\W_]+")
 # Path words that name the site's sections or file types, not the page.
-_SLUG_NOISE = frozenset(
+_SLUG_NOISE: Final = frozenset(
     ["html", "htm", "php", "aspx", "asp", "www", "index", "blog", "news", "article", "articles", "post", "posts", "p"]
 )
-DESCRIPTION_MIN_WORDS = 6
-DESCRIPTION_MAX_WORDS = 60
-DATE_LINE_MAX_WORDS = 12  # a dropped line longer than this is not a date line
+DESCRIPTION_MIN_WORDS: Final = 6
+DESCRIPTION_MAX_WORDS: Final = 60
+DATE_LINE_MAX_WORDS: Final = 12  # a dropped line longer than this is not a date line
 # Drop categories that can never be a headline or standfirst.
-_NOT_HEADLINE = {
+_NOT_HEADLINE: Final = {
     "navigation", "media", "subscription", "appeal", "related", "podcast", "video", "lottery", "ticker",
     "weather", "gallery", "caption", "credit", "share", "tags", "date", "byline", "comments",
     "advertisement", "cookie", "legal", "loading", "notice",
 }  # fmt: skip
-_DATE_LABEL = re.compile(r"^\W*(published|posted|date|first published|on)\b", re.IGNORECASE)
-_UPDATED = re.compile(r"\b(updated|modified)\b", re.IGNORECASE)
-_BY = re.compile(r"^(?:by|written by|reported by|author:|words by)\s+(.{2,80})$", re.IGNORECASE)
-_BYLINE_CUT = re.compile(
+_NOT_HEADLINE_ENDINGS: Final = (".", ":", ";", ",")
+_PLUS_ONE: Final = (1).__add__
+_DATE_LABEL: Final = re.compile(r"^\W*(published|posted|date|first published|on)\b", re.IGNORECASE)
+_UPDATED: Final = re.compile(r"\b(updated|modified)\b", re.IGNORECASE)
+_BY: Final = re.compile(r"^(?:by|written by|reported by|author:|words by)\s+(.{2,80})$", re.IGNORECASE)
+_BYLINE_CUT: Final = re.compile(
     r"\s*(?:[|,•·–—-]\s|\bpublished\b|\bupdated\b|\bposted\b|\bon\s+\w+day\b|\d{1,2}\s+\w+\s+\d{4}|\w+\s+\d{1,2},\s+\d{4}).*$",
     re.IGNORECASE,
 )
 # Distinct hosts whose registered domain is remembered: a crawl revisits the same
 # sites, and a public-suffix lookup costs more than the rest of the URL handling.
-DOMAIN_CACHE_HOSTS = 1 << 16
+DOMAIN_CACHE_HOSTS: Final = 1 << 16
 
 
-def domain_of(url: str | None) -> str | None:
+def domain_of(url: object) -> str | None:
     """The registered domain of ``url``'s host: the label under its public suffix.
 
     Public suffixes come from the Public Suffix List (the ``tld`` package's
@@ -100,7 +105,7 @@ def load_public_suffixes() -> None:
 def _headline_shaped(b: Block, min_words: int = TITLE_MIN_WORDS) -> bool:
     return (
         min_words <= b.words <= TITLE_MAX_WORDS
-        and not b.text.endswith((".", ":", ";", ","))
+        and not b.text.endswith(_NOT_HEADLINE_ENDINGS)
         and b.category not in _NOT_HEADLINE
     )
 
@@ -118,11 +123,33 @@ def _slug_words(url: str | None) -> frozenset[str]:
 
 def _slug_title(blocks: list[Block], body_start: int, slug: frozenset[str]) -> int | None:
     """The headline-shaped line that best matches the URL's words, nearest the article on a tie."""
+    shaped = [
+        b
+        for b in blocks
+        if SLUG_TITLE_MIN_WORDS <= b.words <= TITLE_MAX_WORDS
+        and not b.text.endswith(_NOT_HEADLINE_ENDINGS)
+        and b.category not in _NOT_HEADLINE
+    ]
+    lowers = [b.text.lower() for b in shaped]
+    # A line that holds no slug word, not even inside a longer word, matches 0: one search
+    # per slug word over all the lines finds the few that do.
+    joined = "\n".join(lowers)
+    starts = list(accumulate(map(_PLUS_ONE, map(len, lowers)), initial=0))  # where each line starts
+    held: dict[int, int] = {}  # line -> how many slug words it holds as substrings
+    for w in slug:
+        at = joined.find(w)
+        while at >= 0:
+            i = bisect_right(starts, at) - 1
+            held[i] = held.get(i, 0) + 1
+            at = joined.find(w, starts[i + 1])  # on from the next line
+    # The match is the harmonic mean of two shares of at most 1, so below twice either: a line
+    # holding under SLUG_MATCH / 2 of the slug's words (as tokens, so as substrings) cannot
+    # reach SLUG_MATCH (the 1e-9 only keeps rounding from ever dropping a line that could).
+    need = SLUG_MATCH / 2 * len(slug) - 1e-9
     best: tuple[float, int, int] | None = None  # (match, -distance to the article, index)
-    for b in blocks:
-        if not _headline_shaped(b, SLUG_TITLE_MIN_WORDS):
-            continue
-        words = _SLUG_WORD.findall(b.text.lower())
+    for i in sorted(i for i, n in held.items() if n >= need):
+        b = shaped[i]
+        words = _SLUG_WORD.findall(lowers[i])
         if not words:
             continue
         in_slug = sum(w in slug for w in words) / len(words)
@@ -234,18 +261,18 @@ def text_metadata(blocks: list[Block], url: str | None, language: str | None) ->
 
 # What a metadata field never holds: control characters (C0, DEL, C1), bidi formatting
 # characters, and markup tags (a <title> that held escaped HTML, a rule's XPath that hit an element).
-_META_NOISE = re.compile("[\x00-\x08\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
-_META_SPACE = re.compile(r"[\s\u2028\u2029]+")
+_META_NOISE: Final = re.compile("[\x00-\x08\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+_META_SPACE: Final = re.compile(r"[\s\u2028\u2029]+")
 # Only HTML's own element names: "<The Palace: Tale of Jang Noksu>" is how Korean pages quote a title.
-_HTML_ELEMENTS = (
+_HTML_ELEMENTS: Final = (
     "a|abbr|address|article|aside|audio|b|bdi|bdo|blockquote|body|br|button|canvas|caption|center|cite|code|"
     "col|dd|del|details|dfn|div|dl|dt|em|embed|figcaption|figure|font|footer|form|h[1-6]|head|header|hr|html|"
     "i|iframe|img|input|ins|kbd|label|li|link|main|mark|meta|nav|noscript|object|ol|option|p|picture|pre|q|"
     "s|samp|script|section|select|small|source|span|strike|strong|style|sub|summary|sup|svg|table|tbody|td|"
     "template|textarea|tfoot|th|thead|time|title|tr|u|ul|var|video|wbr"
 )
-MARKUP_TAG = re.compile(rf"</?(?:{_HTML_ELEMENTS})(?:\s[^<>]*)?/?>", re.IGNORECASE)
-_META_TEXT_FIELDS = ("title", "author", "site", "domain", "description", "language", "url", "site_rule")
+MARKUP_TAG: Final = re.compile(rf"</?(?:{_HTML_ELEMENTS})(?:\s[^<>]*)?/?>", re.IGNORECASE)
+_META_TEXT_FIELDS: Final = ("title", "author", "site", "domain", "description", "language", "url", "site_rule")
 
 
 def tidy_field(value: str | None) -> str | None:

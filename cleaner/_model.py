@@ -18,7 +18,7 @@ KEEP = "keep"
 DROP = "drop"
 
 
-@dataclass(slots=True)
+@dataclass(slots=True, init=False)
 class Block:
     """One paragraph-sized unit of the page, with the decision taken on it.
 
@@ -42,6 +42,32 @@ class Block:
     # ids of the block's ancestor elements, outermost first, and its share of characters in link text
     path: tuple[int, ...] | None = None
     link_share: float | None = None
+
+    # Written out rather than generated: the dataclass's generated __init__ is interpreted
+    # code even where this module is compiled, and a page makes hundreds of blocks.
+    def __init__(
+        self,
+        index: int,
+        text: str,
+        tag: str = "p",
+        gap_before: bool = True,
+        decision: str | None = None,
+        category: str = "",
+        reason: str = "",
+        words: int = 0,
+        stop_ratio: float = 0.0,
+        repeats: int = 1,
+    ) -> None:
+        self.index = index
+        self.text = text
+        self.tag = tag
+        self.gap_before = gap_before
+        self.decision = decision
+        self.category = category
+        self.reason = reason
+        self.words = words
+        self.stop_ratio = stop_ratio
+        self.repeats = repeats
 
     @property
     def kept(self) -> bool:

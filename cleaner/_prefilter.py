@@ -23,6 +23,7 @@ import re
 import tempfile
 import threading
 from bisect import bisect_right
+from collections.abc import Set as AbstractSet
 from itertools import accumulate
 from pathlib import Path
 from typing import Any
@@ -42,6 +43,8 @@ CACHE_KEEP = 4  # compiled databases kept on disk (about 1.6 MB each)
 # degenerate page: the scan stops and every line is checked exactly instead.
 MAX_REPORTS_BASE = 10_000
 MAX_REPORTS_PER_LINE = 8
+_NO_IDS: frozenset[int] = frozenset()
+_PLUS_ONE = (1).__add__
 
 
 def loosen(pattern: str) -> str:
@@ -92,16 +95,15 @@ class PageScanner:
             scratch = self._local.scratch = self._scratch_type(self._db)
         return scratch
 
-    def scan(self, lines: list[str]) -> list[set[int]] | None:
+    def scan(self, lines: list[str]) -> list[AbstractSet[int]] | None:
         """For every line, the ids of the patterns that may match it.
 
         None when the page floods the scan with reports (an unbounded pattern
         tail reports at every character of a long line): the caller then checks
         every line exactly, which costs what it did before the scan existed.
         """
-        found: list[set[int]] = [set() for _ in lines]
         if not lines:
-            return found
+            return []
         text = "\n".join(lines)
         if text.count("\n") != len(lines) - 1:
             # a block holding a line break (HTML <pre>) would shift every later line;
@@ -109,7 +111,8 @@ class PageScanner:
             text = "\n".join(line.replace("\n", " ") for line in lines)
         # lone surrogates become "?": Hyperscan needs valid UTF-8, and offsets stay consistent
         data = text.encode("utf-8", "replace")
-        starts = [0, *accumulate(len(part) + 1 for part in data.split(b"\n"))]
+        # where each line starts in ``data``: running sums of its lines' lengths plus their "\n"
+        starts = list(accumulate(map(_PLUS_ONE, map(len, data.split(b"\n"))), initial=0))
         reports: list[tuple[int, int]] = []
 
         limit = MAX_REPORTS_BASE + MAX_REPORTS_PER_LINE * len(lines)
@@ -123,9 +126,17 @@ class PageScanner:
         except self._stopped:
             return None
         last = len(lines) - 1
+        hit: dict[int, set[int]] = {}
         for pid, to in reports:
             # the line holding the match's end (an empty match at a line start counts for that line)
-            found[min(bisect_right(starts, to) - 1, last)].add(pid)
+            line = min(bisect_right(starts, to) - 1, last)
+            if line in hit:
+                hit[line].add(pid)
+            else:
+                hit[line] = {pid}
+        found: list[AbstractSet[int]] = [_NO_IDS] * len(lines)  # most lines match nothing: one shared empty set
+        for line, ids in hit.items():
+            found[line] = ids
         return found
 
 

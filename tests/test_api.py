@@ -12,6 +12,7 @@ import cleaner
 
 PUBLIC = {
     "BinaryInputError",
+    "compiled",
     "Block",
     "Cleaner",
     "Metadata",

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import subprocess
 import sys
 import venv
@@ -31,9 +32,13 @@ ARTICLE = (
 )
 
 
-def _run(*args: str | Path, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
-    env = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "VIRTUAL_ENV")}
-    return subprocess.run([str(a) for a in args], capture_output=True, text=True, cwd=cwd, env=env, timeout=900)
+def _run(
+    *args: str | Path, cwd: Path | None = None, env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess[str]:
+    base = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "VIRTUAL_ENV", "CLEANER_PURE_PYTHON")}
+    return subprocess.run(
+        [str(a) for a in args], capture_output=True, text=True, cwd=cwd, env={**base, **(env or {})}, timeout=900
+    )
 
 
 @pytest.fixture(scope="module")
@@ -81,6 +86,41 @@ def test_wheel_carries_the_bundled_data(installed: Path) -> None:
     assert res.returncode == 0, res.stderr
     listed = _run(installed / "cleaner", "rules", "list")
     assert listed.returncode == 0 and "news24.com" in listed.stdout, listed.stderr
+
+
+def test_the_wheel_runs_the_compiled_core_where_it_was_built(installed: Path, tmp_path: Path) -> None:
+    """A compiler is there (gcc, as on a fresh machine): the wheel carries the compiled core and uses it."""
+    code = "import cleaner, cleaner._core as c; print(cleaner.compiled(), c.STATUS, cleaner.__file__)"
+    res = _run(installed / "python", "-c", code, cwd=tmp_path)  # not this tree's cleaner/
+    assert res.returncode == 0, res.stderr
+    if shutil.which("cc") is None and shutil.which("gcc") is None:
+        pytest.skip(f"no C compiler on this machine: {res.stdout.strip()}")
+    assert res.stdout.startswith("True compiled with mypyc") and str(ROOT) not in res.stdout, res.stdout
+
+
+def test_without_a_c_compiler_the_wheel_is_pure_python(installed: Path, tmp_path: Path) -> None:
+    """No compiler (CC names none), Python's bundled pip: one line in the build log, a pure-Python wheel that works."""
+    res = _run(
+        installed / "python", "-m", "pip", "wheel", "-v", "--no-deps", "-w", tmp_path / "dist", ROOT,
+        env={"CC": str(tmp_path / "no-such-cc")},
+    )  # fmt: skip
+    assert res.returncode == 0, res.stderr[-3000:]
+    assert "cleaner: compiled core skipped: no C compiler found (pure Python)" in res.stdout + res.stderr
+    wheels = list((tmp_path / "dist").glob("cleaner_web-*-py3-none-any.whl"))
+    assert len(wheels) == 1, list((tmp_path / "dist").iterdir())
+    target = tmp_path / "site"
+    done = _run(installed / "python", "-m", "pip", "install", "-q", "--no-deps", "--target", target, wheels[0])
+    assert done.returncode == 0, done.stderr
+    dump = ROOT / "fixtures" / "seeds" / "pages" / "000_cc0ab38538eaacaa.txt"
+    code = (
+        "import sys, cleaner, cleaner._core as c; "
+        "r = cleaner.Cleaner(mode='text').clean(open(sys.argv[1], encoding='utf-8').read()); "
+        "print(cleaner.compiled(), c.STATUS, cleaner.__file__, r.status)"
+    )
+    ran = _run(installed / "python", "-c", code, dump, cwd=tmp_path, env={"PYTHONPATH": str(target)})
+    assert ran.returncode == 0, ran.stderr
+    assert ran.stdout.startswith("False pure Python: no compiled core in this install"), ran.stdout
+    assert str(target) in ran.stdout and ran.stdout.rstrip().endswith(" ok"), ran.stdout
 
 
 def test_build_prints_no_setuptools_warnings(tmp_path: Path) -> None:
