@@ -1,7 +1,11 @@
 """A long fuzz run: mutated pages, JSONL files, WARC files and rule files.
 
-    python -m bench.fuzz [--examples N] [--seed S] [--timeout SECONDS] [--out DIR]
+    python -m bench.fuzz [--examples N] [--seed S] [--timeout SECONDS] [--out DIR] [--engine NAME]
     python -m bench.fuzz --seed S --case N        # replay one example, print what it did
+
+``--engine`` picks the HTML front-end of every cleaner the run builds (default
+``accurate``; ``fast`` fuzzes the fast engine): pages, batch records and rule
+files all go through it. Replay a finding with the same ``--engine``.
 
 Every example is built from ``(seed, index)`` alone, so a run is deterministic for
 a seed and any example can be replayed with ``--case``. Examples run one at a time
@@ -50,6 +54,8 @@ from dataclasses import asdict, dataclass, field
 from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import Any
+
+from cleaner.frontends import DEFAULT_ENGINE, HTML_ENGINES
 
 ROOT = Path(__file__).resolve().parent.parent
 SEED_PAGES = ROOT / "fixtures" / "seeds" / "pages"
@@ -519,21 +525,22 @@ def rules_case(rng: random.Random, index: int) -> Case:
 
 
 class Env:
-    """Cleaners built once in the parent, before the child is forked."""
+    """Cleaners built once in the parent, before the child is forked; ``engine`` is their HTML front-end."""
 
-    def __init__(self) -> None:
+    def __init__(self, engine: str = DEFAULT_ENGINE) -> None:
         import cleaner
         from cleaner import Cleaner
 
-        self.clean = cleaner.clean
+        self.engine = engine
+        self.clean = functools.partial(cleaner.clean, engine=engine)
         self.cleaners = {
-            "text": Cleaner(mode="text"),
-            "html": Cleaner(mode="html", site_rules=False, list_all_removed=True),
-            "small": Cleaner(max_bytes=SMALL_MAX_BYTES, max_page_text_chars=SMALL_MAX_PAGE_TEXT),
+            "text": Cleaner(mode="text", engine=engine),
+            "html": Cleaner(mode="html", site_rules=False, list_all_removed=True, engine=engine),
+            "small": Cleaner(max_bytes=SMALL_MAX_BYTES, max_page_text_chars=SMALL_MAX_PAGE_TEXT, engine=engine),
         }
-        self.rules_cleaner = Cleaner(site_rules=False)
-        cleaner.clean("warm up the shared cleaners")
-        cleaner.clean("warm up", list_all_removed=True)
+        self.rules_cleaner = Cleaner(site_rules=False, engine=engine)
+        self.clean("warm up the shared cleaners")
+        self.clean("warm up", list_all_removed=True)
 
     def run_clean(self, case: Case, data: Any, **kw: Any) -> Any:
         if case.api == "clean":
@@ -544,9 +551,9 @@ class Env:
 
 
 @functools.cache
-def shared_env() -> Env:
-    """One Env per process: building the cleaners takes seconds."""
-    return Env()
+def shared_env(engine: str = DEFAULT_ENGINE) -> Env:
+    """One Env per process and engine: building the cleaners takes seconds."""
+    return Env(engine)
 
 
 def as_data_type(data: bytes, data_type: str) -> Any:
@@ -871,7 +878,9 @@ class Totals:
         return sum(self.outcomes[o] for o in FINDINGS)
 
 
-def save_finding(out: Path, seed: int, report: Report, *, write: bool = True) -> dict[str, Any]:
+def save_finding(
+    out: Path, seed: int, report: Report, *, write: bool = True, engine: str = DEFAULT_ENGINE
+) -> dict[str, Any]:
     """Write the input of a finding to ``out`` (unless ``write`` is False) and return its summary entry."""
     case = make_case(seed, report.index)
     report.kind, report.steps = case.kind, list(case.steps)
@@ -882,7 +891,8 @@ def save_finding(out: Path, seed: int, report: Report, *, write: bool = True) ->
         **case.params(),
         **asdict(report),
         "file": name if write else None,
-        "replay": f"python -m bench.fuzz --seed {seed} --case {report.index}",
+        "replay": f"python -m bench.fuzz --seed {seed} --case {report.index}"
+        + (f" --engine {engine}" if engine != DEFAULT_ENGINE else ""),
     }
     entry["detail"] = report.detail[-4000:]
     return entry
@@ -897,7 +907,7 @@ def _progress(done: int, total: int, totals: Totals, started: float) -> None:
 def run(args: argparse.Namespace) -> Totals:
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
-    env = shared_env()
+    env = shared_env(args.engine)
     tmp = Path(tempfile.mkdtemp(prefix="cleaner-fuzz-"))
     child = Child(args.seed, env, tmp, args.memory_mb)
     totals, started = Totals(), time.perf_counter()
@@ -908,7 +918,7 @@ def run(args: argparse.Namespace) -> Totals:
             if report.outcome in FINDINGS:
                 seen = totals.signatures[f"{report.outcome}: {report.signature}"]
                 write = seen < REPRODUCERS_PER_SIGNATURE  # the rest are listed, with their replay command
-                totals.findings.append(save_finding(out, args.seed, report, write=write))
+                totals.findings.append(save_finding(out, args.seed, report, write=write, engine=args.engine))
             totals.add(report)
             if args.case is not None:
                 print(json.dumps({**asdict(report), "detail": None}, ensure_ascii=False), report.detail, sep="\n")
@@ -927,6 +937,7 @@ def run(args: argparse.Namespace) -> Totals:
 def summary(args: argparse.Namespace, totals: Totals, elapsed: float) -> dict[str, Any]:
     return {
         "seed": args.seed,
+        "engine": args.engine,
         "examples": sum(totals.inputs.values()),
         "timeout": args.timeout,
         "elapsed_seconds": round(elapsed, 1),
@@ -957,7 +968,9 @@ def write_summary(out: Path, args: argparse.Namespace, totals: Totals, elapsed: 
 
 def print_summary(data: dict[str, Any], out: Path) -> None:
     inputs = ", ".join(f"{k} {v}" for k, v in sorted(data["inputs"].items()))
-    print(f"inputs: {data['examples']} ({inputs}) in {data['elapsed_seconds']} s, seed {data['seed']}")
+    print(
+        f"inputs: {data['examples']} ({inputs}) in {data['elapsed_seconds']} s, seed {data['seed']}, engine {data['engine']}"
+    )
     print(f"crashes: {data['crashes']}  hangs: {data['hangs']}  invariant breaks: {data['invariants']}")
     if data["outcomes"].get("generator"):
         print(f"inputs the fuzzer failed to build (its own bug): {data['outcomes']['generator']}")
@@ -990,6 +1003,12 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         help="address space per child above its start size (0: no cap)",
     )
     parser.add_argument("--case", type=int, help="replay only this example of the seed's run and print its report")
+    parser.add_argument(
+        "--engine",
+        choices=HTML_ENGINES,
+        default=DEFAULT_ENGINE,
+        help="HTML front-end of every cleaner the run builds (default %(default)s)",
+    )
     args = parser.parse_args(argv)
     if args.examples < 0 or args.timeout <= 0:
         parser.error("--examples must be >= 0 and --timeout > 0")

@@ -5,7 +5,8 @@ The gate sets are small so that ``tests/test_quality_gate.py`` runs in seconds:
 * ``seeds-text`` / ``seeds-text-rules`` - the five seed dumps, text mode, generic
   engine / with site rules;
 * ``gate-aeb-text`` / ``gate-aeb-html`` - 40 aeb pages pinned in ``fixtures/gate/aeb``
-  (the first 40 ids ordered by SHA-256 of the id), text dumps / HTML, generic engine.
+  (the first 40 ids ordered by SHA-256 of the id), text dumps / HTML, generic engine;
+* ``gate-aeb-html-fast`` - the same HTML pages through the fast engine (``engine="fast"``).
 
 Floors live in ``bench/floors.toml``; see ``floors_command`` for the update rules.
 """
@@ -38,6 +39,7 @@ class GateCheck:
     set_name: str
     mode: str
     site_rules: bool
+    engine: str = "accurate"  # the HTML front-end (text checks ignore it)
 
 
 CHECKS = (
@@ -45,6 +47,7 @@ CHECKS = (
     GateCheck("seeds-text-rules", "seeds", "text", True),
     GateCheck("gate-aeb-text", "gate-aeb", "text", False),
     GateCheck("gate-aeb-html", "gate-aeb", "html", False),
+    GateCheck("gate-aeb-html-fast", "gate-aeb", "html", False, "fast"),
 )
 
 
@@ -128,12 +131,13 @@ def measure(checks: tuple[GateCheck, ...] = CHECKS) -> dict[str, dict[str, float
     """Bag F1 and shingle F1 of each gate check, measured in this process."""
     import cleaner
 
-    cleaners: dict[tuple[str, bool], cleaner.Cleaner] = {}
+    cleaners: dict[tuple[str, bool, str], cleaner.Cleaner] = {}
     out: dict[str, dict[str, float | int]] = {}
     for check in checks:
-        c = cleaners.get((check.mode, check.site_rules))
+        setting = (check.mode, check.site_rules, check.engine)
+        c = cleaners.get(setting)
         if c is None:
-            c = cleaners[(check.mode, check.site_rules)] = cleaner.Cleaner(mode=check.mode, site_rules=check.site_rules)  # type: ignore[arg-type]
+            c = cleaners[setting] = cleaner.Cleaner(mode=check.mode, site_rules=check.site_rules, engine=check.engine)  # type: ignore[arg-type]
         scores = []
         for page in load_set(check.set_name):
             text = c.clean(page.read(check.mode), url=page.url).text

@@ -47,11 +47,11 @@ def decode_html(data: bytes | str) -> str:
 # --- cleaner -----------------------------------------------------------------
 
 
-def _cleaner(mode: str, site_rules: bool) -> Callable[[], Extract]:
+def _cleaner(mode: str, site_rules: bool, engine: str = "accurate") -> Callable[[], Extract]:
     def factory() -> Extract:
         import cleaner
 
-        c = cleaner.Cleaner(mode=mode, site_rules=site_rules)  # type: ignore[arg-type]
+        c = cleaner.Cleaner(mode=mode, site_rules=site_rules, engine=engine)  # type: ignore[arg-type]
 
         def extract(data: bytes | str, url: str | None) -> Output:
             r = c.clean(data, url=url)
@@ -219,6 +219,20 @@ SYSTEMS: dict[str, System] = {
         System("cleaner-html", "html", "cleaner, HTML mode (generic engine)", ("cleaner",), _cleaner("html", False)),
         System(
             "cleaner-html-rules", "html", "cleaner, HTML mode, with site rules", ("cleaner",), _cleaner("html", True)
+        ),
+        System(
+            "cleaner-fast",
+            "html",
+            "cleaner, HTML mode, fast engine (generic engine)",
+            ("cleaner",),
+            _cleaner("html", False, "fast"),
+        ),
+        System(
+            "cleaner-fast-rules",
+            "html",
+            "cleaner, HTML mode, fast engine, with site rules",
+            ("cleaner",),
+            _cleaner("html", True, "fast"),
         ),
         System("trafilatura", "html", "trafilatura, default settings", ("trafilatura",), _trafilatura()),
         System(

@@ -152,3 +152,22 @@ def test_an_interrupted_run_still_writes_its_summary(tmp_path: Path, monkeypatch
     assert fuzz.main(["--examples", "5", "--out", str(tmp_path)]) == 130
     summary = json.loads((tmp_path / "summary.json").read_text(encoding="utf-8"))
     assert summary["interrupted"] is True and summary["examples"] == 1
+
+
+def _report_engines(case: fuzz.Case, env: fuzz.Env, tmp: Path) -> list[str]:
+    engines = {c.engine for c in [*env.cleaners.values(), env.rules_cleaner]}
+    return [f"engines {sorted(engines)} {env.clean.keywords}"]  # type: ignore[attr-defined]
+
+
+def test_the_engine_option_builds_every_cleaner_with_that_engine(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setitem(fuzz.RUNNERS, "page", _report_engines)
+    index = _first_page_index()
+    args = ["--seed", str(SEED), "--case", str(index), "--out", str(tmp_path), "--engine", "fast"]
+    fuzz.run(fuzz.parse_args(args))
+    summary = json.loads((tmp_path / "summary.json").read_text(encoding="utf-8"))
+    (finding,) = summary["findings"]
+    assert summary["engine"] == "fast"
+    assert finding["detail"] == "engines ['fast'] {'engine': 'fast'}"
+    assert finding["replay"] == f"python -m bench.fuzz --seed {SEED} --case {index} --engine fast"

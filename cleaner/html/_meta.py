@@ -398,20 +398,25 @@ def _read_json_ld(root: html.HtmlElement, doc: _Declared) -> None:
     for script in root.xpath("//script[@type='application/ld+json']/text()"):
         if not isinstance(script, str) or len(script) > _LD_MAX_CHARS:
             continue
+        # RecursionError: nested deeper than the interpreter's stack ("[" * 5000), in the
+        # parser or in _ld_name; one such block must not cost the page its other metadata
         try:
-            data = json.loads(script)
-        except ValueError:
+            _fill_from_json_ld(json.loads(script), doc)
+        except (ValueError, RecursionError):
             continue
-        todo = [data]
-        while todo and len(todo) < 1000:
-            item = todo.pop(0)
-            if isinstance(item, list):
-                todo.extend(item)
-            elif isinstance(item, dict):
-                todo.extend(v for k, v in item.items() if k == "@graph")
-                doc.title = doc.title or _ld_text(item.get("headline"))
-                doc.author = doc.author or _ld_name(item.get("author"))
-                doc.sitename = doc.sitename or _ld_name(item.get("publisher"))
+
+
+def _fill_from_json_ld(data: Any, doc: _Declared) -> None:
+    todo = [data]
+    while todo and len(todo) < 1000:
+        item = todo.pop(0)
+        if isinstance(item, list):
+            todo.extend(item)
+        elif isinstance(item, dict):
+            todo.extend(v for k, v in item.items() if k == "@graph")
+            doc.title = doc.title or _ld_text(item.get("headline"))
+            doc.author = doc.author or _ld_name(item.get("author"))
+            doc.sitename = doc.sitename or _ld_name(item.get("publisher"))
 
 
 def _ld_text(value: Any) -> str | None:
