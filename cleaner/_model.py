@@ -57,6 +57,8 @@ class Block:
         words: int = 0,
         stop_ratio: float = 0.0,
         repeats: int = 1,
+        path: tuple[int, ...] | None = None,
+        link_share: float | None = None,
     ) -> None:
         self.index = index
         self.text = text
@@ -68,6 +70,8 @@ class Block:
         self.words = words
         self.stop_ratio = stop_ratio
         self.repeats = repeats
+        self.path = path
+        self.link_share = link_share
 
     @property
     def kept(self) -> bool:
