@@ -2,6 +2,7 @@
 
 usage:
     python -m bench.invariants [--sets aeb,wcxb-dev,seeds] [--modes html,text] [--limit N] [--rules] [--show 5]
+                               [--engine accurate|fast]
 
 Whatever the page, a result must:
 
@@ -24,7 +25,7 @@ import re
 import sys
 import unicodedata
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
 from lxml import etree
 
@@ -91,6 +92,26 @@ def without_buttons(data: bytes | str, mode: str) -> str:
     return repair_text("\n".join(t for t in parsed.root.itertext() if isinstance(t, str)))
 
 
+def without_hidden(data: bytes | str, mode: str) -> str:
+    """The HTML rendering without what the fast engine never reads as text (hidden and
+    aria-hidden elements, scripts, <svg>, <noscript>, <iframe>, ...): it joins the text around
+    an inline one ("55.4k<span aria-hidden=true>24</span>24 gold badges")."""
+    if mode == "text":
+        return ""
+    from cleaner._decode import decode_html
+    from cleaner._html_text import SKIP_TAGS
+    from cleaner.html._parse import parse_markup
+
+    parsed = parse_markup(data if isinstance(data, str) else decode_html(data))
+    if parsed is None:
+        return ""
+    etree.strip_elements(parsed.root, "title", *(SKIP_TAGS - {"head"}), with_tail=False)
+    for el in parsed.root.xpath("//*[@hidden or @aria-hidden='true']"):
+        if el.getparent() is not None:
+            el.drop_tree()  # keeps its tail
+    return repair_text("\n".join(t for t in parsed.root.itertext() if isinstance(t, str)))
+
+
 # A block's text may join pieces from separate elements: table cells (" | ") and lines (a <br>,
 # nested blocks); the extractor can leave out an empty or link-only cell between two it keeps.
 _PIECES = re.compile(r"\n| \| ")
@@ -99,19 +120,27 @@ _PIECES = re.compile(r"\n| \| ")
 def violations(data: bytes | str, result: cleaner.Result, mode: str) -> Iterator[tuple[str, str]]:
     """(invariant, detail) for each way ``result`` breaks an invariant on input ``data``."""
     reference = normalise(rendering(data, mode)) if result.blocks else ""
-    buttonless: str | None = None  # made when needed
-    placed: list[tuple[int, str]] = []  # where each kept block's first piece occurs first, and its text
+    # other renderings, made when needed: what trafilatura cuts out, what the fast engine skips
+    others: list[Callable[[bytes | str, str], str]] = [without_buttons, without_hidden]
+    made: list[str] = []
+    # where each kept block's first piece occurs first, that piece, and the block's text
+    placed: list[tuple[int, str, str]] = []
     for block in result.blocks:
         pieces = [p for p in map(normalise, _PIECES.split(block.text)) if p] if block.kept else []
         if not pieces:
             continue
-        if any(p not in reference for p in pieces):
-            if buttonless is None:
-                buttonless = normalise(without_buttons(data, mode))
-            if any(p not in buttonless for p in pieces):
+        missing = [p for p in pieces if p not in reference]
+        if missing:
+            for i, render in enumerate(others):
+                if not missing:
+                    break
+                if i == len(made):
+                    made.append(normalise(render(data, mode)))
+                missing = [p for p in missing if p not in made[i]]
+            if missing:
                 yield "invented", block.text[:80]
             continue  # not placed: its position is in another rendering
-        placed.append((reference.find(pieces[0]), block.text))
+        placed.append((reference.find(pieces[0]), pieces[0], block.text))
     yield from _order(placed, reference)
     if _NOISE_IN_TEXT.search(result.text):
         yield "text-control", repr(_NOISE_IN_TEXT.search(result.text))
@@ -128,7 +157,7 @@ def violations(data: bytes | str, result: cleaner.Result, mode: str) -> Iterator
                 yield "metadata-control", f"{name}: {item[:80]!r}"
 
 
-def _order(placed: list[tuple[int, str]], reference: str) -> Iterator[tuple[str, str]]:
+def _order(placed: list[tuple[int, str, str]], reference: str) -> Iterator[tuple[str, str]]:
     """Blocks out of their original order.
 
     The main-content extractor sometimes puts first a few blocks it found
@@ -140,19 +169,20 @@ def _order(placed: list[tuple[int, str]], reference: str) -> Iterator[tuple[str,
     late = _out_of_order(placed, reference)
     for moved in range(1, MAX_LEAD_MOVED + 1) if late else ():
         if not _out_of_order(placed[moved:], reference):
-            yield "lead-moved", placed[0][1][:80]
+            yield "lead-moved", placed[0][2][:80]
             return
     for i in late:
-        yield "order", placed[i][1][:80]
+        yield "order", placed[i][2][:80]
 
 
-def _out_of_order(placed: list[tuple[int, str]], reference: str) -> list[int]:
+def _out_of_order(placed: list[tuple[int, str, str]], reference: str) -> list[int]:
     """Indexes of the blocks that occur only before the block ahead of them (a text that occurs
-    several times counts where it occurs at or after its predecessor)."""
+    several times counts where it occurs at or after its predecessor). A block is found by its
+    first piece that has letters or digits ("Leo" in "– \\n Leo")."""
     late: list[int] = []
     start = 0
-    for i, (first, text) in enumerate(placed):
-        at = first if first >= start else reference.find(normalise(_PIECES.split(text)[0]) or " ", start)
+    for i, (first, piece, _text) in enumerate(placed):
+        at = first if first >= start else reference.find(piece, start)
         if at < 0:
             late.append(i)
             at = first  # one block out of place is one violation, not all that follow
@@ -167,9 +197,10 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--limit", type=int, default=None, help="first N pages of each set")
     ap.add_argument("--rules", action="store_true", help="site rules on (default: the generic engine)")
     ap.add_argument("--show", type=int, default=5, help="examples per invariant")
+    ap.add_argument("--engine", default="accurate", help="HTML engine: accurate (default) or fast")
     args = ap.parse_args(argv)
     modes = args.modes.split(",")
-    cleaners = {m: cleaner.Cleaner(mode=m, site_rules=args.rules) for m in modes}  # type: ignore[arg-type]
+    cleaners = {m: cleaner.Cleaner(mode=m, site_rules=args.rules, engine=args.engine) for m in modes}  # type: ignore[arg-type]
     checked, broken = 0, Counter[str]()
     statuses = Counter[str]()
     examples: dict[str, list[str]] = {}
