@@ -66,6 +66,8 @@ _BLOCK_KINDS = frozenset(
 # Never page text (comments and processing instructions are dropped by the parser).
 _NOT_TEXT = SKIP_TAGS | {"title"}
 _HIDDEN, _LANDMARK = "hidden", "landmark"
+_SECTIONING = frozenset(["article", "section", "main"])
+_SECTION_LANDMARKS = frozenset(["header", "footer"])
 # Through the attribute axis: testing every element's attributes in a predicate costs four times as much.
 _SPECIAL = etree.XPath(
     "descendant-or-self::*/@hidden | descendant-or-self::*/@aria-hidden | descendant-or-self::*/@role"
@@ -147,7 +149,7 @@ def segment_tree(root: Any, *, noscript: bool = False) -> list[Block]:
     ids: list[int] = []  # open elements, outermost first
     tags: list[str] = []
     marks: list[bool] = []  # per open element: a landmark
-    landmarks = links = next_id = link_chars = 0
+    landmarks = links = next_id = link_chars = sections = 0
     parts: list[str] = []
     skipped: Any = None  # the element whose subtree the walk skips (script, style, hidden ...)
     special = _special_elements(start)
@@ -171,13 +173,19 @@ def segment_tree(root: Any, *, noscript: bool = False) -> list[Block]:
         tag = el.tag
         if event == "start":
             role = special.get(el) if special else None
-            if tag in not_text or role is _HIDDEN:
+            if tag in not_text or (role is _HIDDEN and tag not in BLOCK_TAGS):
                 walker.skip_subtree()  # in C: its end event still comes, with no events inside
                 skipped = el
                 continue
             if parts and tag in BLOCK_TAGS:
                 flush()
-            mark = el is not start and (tag in LANDMARK_TAGS or role is _LANDMARK)
+            # a hidden block is set aside like a landmark: on a page that streams or reveals its
+            # content by script, the hidden part is where the text is; a header or footer inside an
+            # article, section or main is that part's own (ARIA: no banner or contentinfo there)
+            mark = el is not start and (
+                role is not None or (tag in LANDMARK_TAGS and not (sections and tag in _SECTION_LANDMARKS))
+            )
+            sections += tag in _SECTIONING
             next_id += 1
             ids.append(next_id)
             tags.append(tag)
@@ -194,6 +202,7 @@ def segment_tree(root: Any, *, noscript: bool = False) -> list[Block]:
             ids.pop()
             links -= tags.pop() == "a"
             landmarks -= marks.pop()
+            sections -= tag in _SECTIONING
             text = el.tail if el is not start else None
         if text:
             if not text.isspace():
