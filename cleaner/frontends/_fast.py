@@ -66,6 +66,8 @@ _BLOCK_KINDS = frozenset(
 # Never page text (comments and processing instructions are dropped by the parser).
 _NOT_TEXT = SKIP_TAGS | {"title"}
 _HIDDEN, _LANDMARK = "hidden", "landmark"
+# What a block sits in: the page proper, a landmark, or a hidden block (set aside first).
+_FREE, _SET_LANDMARK, _SET_HIDDEN = 0, 1, 2
 _SECTIONING = frozenset(["article", "section", "main"])
 _SECTION_LANDMARKS = frozenset(["header", "footer"])
 # Through the attribute axis: testing every element's attributes in a predicate costs four times as much.
@@ -145,11 +147,11 @@ def segment_tree(root: Any, *, noscript: bool = False) -> list[Block]:
     body = root.find("body")
     start = body if body is not None else root
     blocks: list[Block] = []
-    in_landmark: list[bool] = []  # per block
+    in_landmark: list[int] = []  # per block: _FREE, _SET_LANDMARK or _SET_HIDDEN
     ids: list[int] = []  # open elements, outermost first
     tags: list[str] = []
-    marks: list[bool] = []  # per open element: a landmark
-    landmarks = links = next_id = link_chars = sections = 0
+    marks: list[int] = []  # per open element: _FREE, _SET_LANDMARK or _SET_HIDDEN
+    landmarks = hidden = links = next_id = link_chars = sections = 0
     parts: list[str] = []
     skipped: Any = None  # the element whose subtree the walk skips (script, style, hidden ...)
     special = _special_elements(start)
@@ -166,7 +168,7 @@ def segment_tree(root: Any, *, noscript: bool = False) -> list[Block]:
             block.path = tuple(ids)
             block.link_share = min(1.0, chars / len(text))
             blocks.append(block)
-            in_landmark.append(landmarks > 0)
+            in_landmark.append(_SET_HIDDEN if hidden else _SET_LANDMARK if landmarks else _FREE)
 
     walker = etree.iterwalk(start, events=("start", "end"))
     for event, el in walker:
@@ -182,15 +184,21 @@ def segment_tree(root: Any, *, noscript: bool = False) -> list[Block]:
             # a hidden block is set aside like a landmark: on a page that streams or reveals its
             # content by script, the hidden part is where the text is; a header or footer inside an
             # article, section or main is that part's own (ARIA: no banner or contentinfo there)
-            mark = el is not start and (
-                role is not None or (tag in LANDMARK_TAGS and not (sections and tag in _SECTION_LANDMARKS))
-            )
+            if el is start:
+                mark = _FREE
+            elif role is _HIDDEN:
+                mark = _SET_HIDDEN
+            elif role is not None or (tag in LANDMARK_TAGS and not (sections and tag in _SECTION_LANDMARKS)):
+                mark = _SET_LANDMARK
+            else:
+                mark = _FREE
             sections += tag in _SECTIONING
             next_id += 1
             ids.append(next_id)
             tags.append(tag)
             marks.append(mark)
-            landmarks += mark
+            landmarks += mark == _SET_LANDMARK
+            hidden += mark == _SET_HIDDEN
             links += tag == "a"
             text = el.text
         elif el is skipped:
@@ -201,7 +209,9 @@ def segment_tree(root: Any, *, noscript: bool = False) -> list[Block]:
                 flush()
             ids.pop()
             links -= tags.pop() == "a"
-            landmarks -= marks.pop()
+            mark = marks.pop()
+            landmarks -= mark == _SET_LANDMARK
+            hidden -= mark == _SET_HIDDEN
             sections -= tag in _SECTIONING
             text = el.tail if el is not start else None
         if text:
@@ -239,12 +249,19 @@ def _kind(open_tags: list[str]) -> str:
     return "p"
 
 
-def _without_landmarks(blocks: list[Block], landmark: list[bool]) -> list[Block]:
-    """The blocks outside landmarks, renumbered; all of them when that would leave almost nothing."""
-    total = sum(len(b.text) for b in blocks)
-    free = [b for b, inside in zip(blocks, landmark, strict=True) if not inside]
-    if sum(len(b.text) for b in free) < LANDMARK_FREE_MIN_SHARE * total:
-        return blocks
-    for i, b in enumerate(free):
+def _without_landmarks(blocks: list[Block], where: list[int]) -> list[Block]:
+    """The visible blocks outside landmarks, renumbered.
+
+    Hidden blocks go first, then landmarks, each only while what remains holds
+    at least LANDMARK_FREE_MIN_SHARE of the text: on a page wrapped in one
+    ``<header>``, or streamed into a hidden ``<div>`` by a script, that part is the page.
+    """
+    kept = list(zip(blocks, where, strict=True))
+    for level in (_SET_HIDDEN, _SET_LANDMARK):
+        total = sum(len(b.text) for b, _ in kept)
+        rest = [(b, w) for b, w in kept if w < level]
+        if sum(len(b.text) for b, _ in rest) >= LANDMARK_FREE_MIN_SHARE * total:
+            kept = rest
+    for i, (b, _) in enumerate(kept):
         b.index = i
-    return free
+    return [b for b, _ in kept]
