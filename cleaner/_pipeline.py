@@ -105,9 +105,9 @@ class Cleaner:
         mode: "auto" (sniff each input), "html" or "text".
         engine: the HTML front-end: "accurate" (trafilatura's main-content
             extraction, the default) or "fast" (one walk over the tree, the
-            article found by its container: about five times the pages a
-            second, a little less accurate off news articles). Text dumps
-            always go through the text front-end.
+            article found by its container: several times the pages a second,
+            less accurate off news articles; figures in docs/benchmarks.md).
+            Text dumps always go through the text front-end.
         site_rules: apply per-site rule files (bundled, ``rules_dirs``, and
             the ``CLEANER_RULES`` environment variable); False measures the
             generic engine alone.
