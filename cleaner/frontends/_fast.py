@@ -39,10 +39,8 @@ from .._decode import repair_text
 from .._features import WORD
 from .._html_text import BLOCK_TAGS, LANDMARK_ROLES, LANDMARK_TAGS, SKIP_TAGS, tree_to_text
 from .._model import Block
-from .._segment import normalise_space, split_blocks
-from ..html._kind import ARTICLE, page_kind
-from ..html._meta import html_metadata
-from ..html._parse import head_only, parse_markup
+from .._segment import normalise_space
+from ._markup import read_markup, whole_page
 from ._page import Alternative, Page, Rendering, Settings, text_rendering
 
 if TYPE_CHECKING:
@@ -82,17 +80,11 @@ def load() -> None:
 
 def segment(markup: str, *, url: str | None, rules: SiteRules | None, settings: Settings) -> Page:
     """The page's blocks with their tree paths and link shares, what it declares, and its alternatives."""
-    parsed = parse_markup(markup)
-    if parsed is None:
+    page = read_markup(markup, url=url, rules=rules, thorough=False)
+    if page is None:
         return Page([])
-    root = parsed.root
-    if rules is not None:
-        rules.prune_tree(root)
-    kind = page_kind(root)
-    article = kind == ARTICLE
-    metadata = html_metadata(head_only(root) if parsed.too_large else root, url, article=article, thorough=False)
-    limit = f"the HTML parser stopped early: {parsed.limit}" if parsed.limit else None
-    if parsed.too_large:
+    root, kind, metadata, article, limit = page.root, page.kind, page.metadata, page.article, page.limit
+    if page.too_large:
         too_large = Alternative(
             "too-large",
             render=lambda: text_rendering(tree_to_text(root, skip_landmarks=True), settings),
@@ -118,7 +110,7 @@ def segment(markup: str, *, url: str | None, rules: SiteRules | None, settings: 
         article=article,
         tree=root,
         alternatives=alternatives,
-        outside=lambda: split_blocks(repair_text(tree_to_text(root))),
+        outside=whole_page(root),
         limit=limit,
     )
 

@@ -32,11 +32,8 @@ from lxml import etree
 from .._decode import repair_text
 from .._html_text import tree_to_text
 from .._model import Block
-from .._segment import split_blocks
-from ..html._kind import ARTICLE, page_kind
 from ..html._links import drop_trailing_links
-from ..html._meta import html_metadata
-from ..html._parse import head_only, parse_markup
+from ._markup import read_markup, whole_page
 from ._page import Alternative, Page, Rendering, Settings, text_rendering
 
 if TYPE_CHECKING:
@@ -68,18 +65,11 @@ def load() -> None:
 
 def segment(markup: str, *, url: str | None, rules: SiteRules | None, settings: Settings) -> Page:
     """The page's main content as blocks, with what it declares and its full-page alternatives."""
-    parsed = parse_markup(markup)
-    if parsed is None:
+    page = read_markup(markup, url=url, rules=rules, thorough=True)
+    if page is None:
         return Page([])
-    root = parsed.root
-    if rules is not None:
-        rules.prune_tree(root)
-    kind = page_kind(root)
-    article = kind == ARTICLE
-    # on a pathological page only <head> is searched: htmldate alone would take seconds
-    metadata = html_metadata(head_only(root) if parsed.too_large else root, url, article=article)
-    limit = f"the HTML parser stopped early: {parsed.limit}" if parsed.limit else None
-    if parsed.too_large:
+    root, kind, metadata, article, limit = page.root, page.kind, page.metadata, page.article, page.limit
+    if page.too_large:
         # trafilatura's cost grows faster than the page: the full page alone, and no second
         # full rendering for list_all_removed
         too_large = _full_page(root, settings, "too-large", lambda _words: 1)
@@ -96,7 +86,7 @@ def segment(markup: str, *, url: str | None, rules: SiteRules | None, settings: 
         article=article,
         tree=root,
         alternatives=alternatives,
-        outside=lambda: split_blocks(repair_text(tree_to_text(root))),
+        outside=whole_page(root),
         limit=limit,
     )
 
