@@ -26,8 +26,6 @@ Blocks without a path (text dumps, trafilatura's extraction) are left alone.
 
 from __future__ import annotations
 
-import itertools
-
 from ._classify import prose_class, stop_thresholds
 from ._model import Block
 
@@ -68,10 +66,11 @@ def label_link_text(blocks: list[Block]) -> None:
 def refine_by_container(blocks: list[Block], *, has_stopwords: bool) -> None:
     """Keep what lies in the article's element and drop what lies outside it (see the module doc)."""
     weights = _prose_weights(blocks, has_stopwords)
-    top = _container(blocks, weights)
-    if top is None:
+    found = _container(blocks, weights)
+    if found is None:
         return
-    inside = [top in (b.path or ()) for b in blocks]
+    top, last_inside = found
+    inside = [bool(b.path) and top <= (b.path or (0,))[-1] <= last_inside for b in blocks]
     if _second_box(blocks, weights, inside) > SECOND_BOX_SHARE * sum(
         w for w, i in zip(weights, inside, strict=True) if i
     ):
@@ -115,32 +114,60 @@ def _prose_weights(blocks: list[Block], has_stopwords: bool) -> list[float]:
     return weights
 
 
-def _container(blocks: list[Block], weights: list[float]) -> int | None:
-    """The id of the article's element: where the prose concentrates, grown while the growth is prose."""
+def _container(blocks: list[Block], weights: list[float]) -> tuple[int, int] | None:
+    """The article's element, as its id and the last id inside it (ids run in document order, so the
+    elements inside are exactly those between the two): where the prose concentrates, grown while the
+    growth is prose. Linear in the blocks and elements, whatever the nesting depth."""
     score: dict[int, float] = {}
-    prose: dict[int, float] = {}
-    other: dict[int, float] = {}
-    parent: dict[int, int] = {}
     for b, w in zip(blocks, weights, strict=True):
         path = b.path or ()
-        for up, down in itertools.pairwise(path):
-            parent[down] = up
-        for e in path:
-            prose[e] = prose.get(e, 0.0) + w
-            if not w:
-                other[e] = other.get(e, 0.0) + b.words
         if w and len(path) >= 2:
             score[path[-2]] = score.get(path[-2], 0.0) + w
             if len(path) >= 3:
                 score[path[-3]] = score.get(path[-3], 0.0) + GRANDPARENT_WEIGHT * w
     if not score:
         return None
+    tree = _Subtrees(blocks, weights)
     top = max(score, key=lambda e: (score[e], -e))  # ties: the element that opens first
-    while top in parent:
-        up = parent[top]
-        added_prose = prose.get(up, 0.0) - prose.get(top, 0.0)
-        added_other = other.get(up, 0.0) - other.get(top, 0.0)
+    while top in tree.parent:
+        up = tree.parent[top]
+        added_prose = tree.prose[up] - tree.prose[top]
+        added_other = tree.other[up] - tree.other[top]
         if added_other > GROW_CHROME_PER_PROSE * added_prose + GROW_SLACK_WORDS:
             break
         top = up
-    return top
+    return top, tree.last[top]
+
+
+class _Subtrees:
+    """Per element on the blocks' paths: its parent, the prose and other words beneath it, its last descendant.
+
+    Each block adds to its own (deepest) element only, and sums climb once per
+    element, children before parents (a child's id is always the larger).
+    """
+
+    def __init__(self, blocks: list[Block], weights: list[float]) -> None:
+        self.parent: dict[int, int] = {}
+        self.prose: dict[int, float] = {}
+        self.other: dict[int, float] = {}
+        for b, w in zip(blocks, weights, strict=True):
+            path = b.path or ()
+            if not path:
+                continue
+            own = path[-1]
+            self.prose[own] = self.prose.get(own, 0.0) + w
+            self.other[own] = self.other.get(own, 0.0) + (0.0 if w else b.words)
+            for i in range(len(path) - 1, 0, -1):  # up the path until a known element
+                if path[i] in self.parent:
+                    break
+                self.parent[path[i]] = path[i - 1]
+        elements = set(self.parent) | set(self.parent.values()) | set(self.prose)
+        self.last = {e: e for e in elements}
+        for e in sorted(elements, reverse=True):
+            self.prose.setdefault(e, 0.0)
+            self.other.setdefault(e, 0.0)
+            up = self.parent.get(e)
+            if up is not None:
+                self.prose[up] = self.prose.get(up, 0.0) + self.prose[e]
+                self.other[up] = self.other.get(up, 0.0) + self.other[e]
+                self.last[up] = max(self.last[up], self.last[e])

@@ -345,3 +345,13 @@ def test_the_accurate_engine_never_reaches_the_container_stage(accurate: Cleaner
     result = accurate.clean(path.read_bytes())
     assert all(b.path is None and b.link_share is None for b in result.blocks)
     assert not _dom_reasons(result)
+
+
+def test_deep_nesting_changes_nothing(fast: Cleaner) -> None:
+    """The same article under 200 wrappers: the container stage (subtree sums by element, not by
+    every block's whole path) finds the same text."""
+    body = "".join(f"<p>{p}</p>" for p in PARAS)
+    flat = fast.clean(page(f"<article>{body}</article>"))
+    deep = fast.clean(page("<div>" * 200 + f"<article>{body}</article>" + "</div>" * 200))
+    assert flat.ok and deep.text == flat.text
+    assert [b.reason for b in deep.blocks] == [b.reason for b in flat.blocks]
