@@ -41,16 +41,11 @@ from .._html_text import BLOCK_TAGS, LANDMARK_ROLES, LANDMARK_TAGS, SKIP_TAGS, t
 from .._model import Block
 from .._segment import normalise_space
 from ._markup import read_markup, whole_page
-from ._page import Alternative, Page, Rendering, Settings, text_rendering
+from ._page import NOT_ARTICLE_GAIN, Alternative, Page, Rendering, Settings, short_result_needs, text_rendering
 
 if TYPE_CHECKING:
     from ..rules import SiteRules
 
-# The same fallback policy as the accurate engine: a result under this many
-# kept words loses to the plain region search keeping FALLBACK_GAIN times as many.
-SHORT_RESULT_WORDS = 60
-FALLBACK_GAIN = 2.0
-NOT_ARTICLE_GAIN = 1.5
 # A page with less text than this outside <noscript> is read with its <noscript> content.
 NOSCRIPT_BELOW_CHARS = 1_000
 # Landmarks are left out unless the rest of the page holds less than this share of its text.
@@ -99,7 +94,7 @@ def segment(markup: str, *, url: str | None, rules: SiteRules | None, settings: 
         if sum(len(b.text) for b in with_noscript) > sum(len(b.text) for b in blocks):
             blocks = with_noscript
     alternatives = [
-        Alternative("short-extraction", render=lambda: _flat(blocks), needed=_short_needs, replaces_empty=True)
+        Alternative("short-extraction", render=lambda: _flat(blocks), needed=short_result_needs, replaces_empty=True)
     ]
     if kind is None:
         alternatives.append(Alternative("not-an-article", render=lambda: _flat(blocks), needed=_not_article_needs))
@@ -113,12 +108,6 @@ def segment(markup: str, *, url: str | None, rules: SiteRules | None, settings: 
         outside=whole_page(root),
         limit=limit,
     )
-
-
-def _short_needs(words: int) -> int | None:
-    if words >= SHORT_RESULT_WORDS:
-        return None
-    return math.ceil(FALLBACK_GAIN * words) if words else 1
 
 
 def _not_article_needs(words: int) -> int | None:

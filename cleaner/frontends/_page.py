@@ -10,6 +10,7 @@ them (``Alternative``), then finishes with what the markup declared
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -73,6 +74,22 @@ class Page:
     outside: Callable[[], list[Block]] | None = None
     # why the front-end saw only part of the document; the result is then marked truncated
     limit: str | None = None
+
+
+# The fallback policy both HTML engines share: a result keeping fewer than SHORT_RESULT_WORDS
+# words loses to a full page keeping FALLBACK_GAIN times as many, and a page that declares
+# neither an article nor a product (og:type, article:published_time, JSON-LD) takes the
+# full page when that keeps NOT_ARTICLE_GAIN times the words.
+SHORT_RESULT_WORDS = 60
+FALLBACK_GAIN = 2.0
+NOT_ARTICLE_GAIN = 1.5
+
+
+def short_result_needs(words: int) -> int | None:
+    """The words a full-page alternative must keep to replace a result of ``words``; None when that is not short."""
+    if words >= SHORT_RESULT_WORDS:
+        return None
+    return math.ceil(FALLBACK_GAIN * words) if words else 1
 
 
 def text_rendering(text: str, settings: Settings) -> Rendering:

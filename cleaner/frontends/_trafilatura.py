@@ -34,19 +34,11 @@ from .._html_text import tree_to_text
 from .._model import Block
 from ..html._links import drop_trailing_links
 from ._markup import read_markup, whole_page
-from ._page import Alternative, Page, Rendering, Settings, text_rendering
+from ._page import NOT_ARTICLE_GAIN, Alternative, Page, Rendering, Settings, short_result_needs, text_rendering
 
 if TYPE_CHECKING:
     from ..rules import SiteRules
 
-# Below this many kept words the extraction is checked against the full-page
-# text engine, which wins when it keeps clearly more prose (menus do not count:
-# the text engine drops them itself).
-SHORT_EXTRACTION_WORDS = 60
-FALLBACK_GAIN = 2.0
-# A page that declares neither an article nor a product (og:type, article:published_time,
-# JSON-LD) takes the full-page result when it keeps this many times the words.
-NOT_ARTICLE_GAIN = 1.5
 # The full-page rendering is only made when the page's text, at this many
 # characters a word, could reach that gain at all. Words average about six
 # characters with their space; 8 skips a quarter more renderings and, measured
@@ -76,7 +68,7 @@ def segment(markup: str, *, url: str | None, rules: SiteRules | None, settings: 
         return Page([], metadata=metadata, article=article, tree=root, alternatives=[too_large], limit=limit)
     blocks = _extracted_blocks(root, url)
     why = "short-extraction" if blocks else "no-extraction"
-    alternatives = [_full_page(root, settings, why, _short_extraction_needs)]
+    alternatives = [_full_page(root, settings, why, short_result_needs)]
     if kind is None:
         alternatives.append(_not_an_article(root, settings))
     return Page(
@@ -111,13 +103,6 @@ def _extract_body(root: Any, url: str | None) -> Any:
     except (RecursionError, ValueError, TypeError, AttributeError):
         return None
     return None if doc is None else doc.body
-
-
-def _short_extraction_needs(words: int) -> int | None:
-    """An extraction under SHORT_EXTRACTION_WORDS loses to a full page keeping FALLBACK_GAIN times its words."""
-    if words >= SHORT_EXTRACTION_WORDS:
-        return None
-    return math.ceil(FALLBACK_GAIN * words) if words else 1
 
 
 def _full_page(root: Any, settings: Settings, why: str, needed: Callable[[int], int | None]) -> Alternative:
