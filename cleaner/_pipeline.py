@@ -66,7 +66,19 @@ from ._model import (
     Result,
 )
 from ._outside import add_outside_blocks
-from .frontends import DEFAULT_ENGINE, TEXT, Alternative, Page, Rendering, Settings, check_engine, frontend
+from ._segment import split_blocks
+from .frontends import (
+    DEFAULT_ENGINE,
+    TEXT,
+    Alternative,
+    Page,
+    Rendering,
+    Settings,
+    check_engine,
+    frontend,
+    page_lines,
+)
+from .learn._model import SiteModel, SiteProfile, site_key
 from .rules import RuleBook, SiteRules
 
 # Inputs above this many bytes are refused with status "too_large" (None: no limit).
@@ -123,6 +135,9 @@ class Cleaner:
             fallback path cleans is cut to this many characters (at a line
             break); the result then has ``truncated=True``. None: no cut (a
             huge page then takes time in proportion to its text).
+        site_model: what was learned of sites from their other pages
+            (:class:`cleaner.learn.SiteModel`): a page of a site in it first has
+            that site's repeated blocks dropped, before the generic classifier.
 
     Limits, and what happens beyond each:
 
@@ -156,6 +171,7 @@ class Cleaner:
         lexicon: Lexicon | None = None,
         list_all_removed: bool = False,
         max_page_text_chars: int | None = DEFAULT_MAX_PAGE_TEXT_CHARS,
+        site_model: SiteModel | None = None,
     ) -> None:
         mode = _as_mode(mode) or mode
         if mode not in _MODES:
@@ -173,6 +189,7 @@ class Cleaner:
             "lexicon": lexicon,
             "list_all_removed": list_all_removed,
             "max_page_text_chars": max_page_text_chars,
+            "site_model": site_model,
         }
         self.mode: Mode = mode
         self.engine = engine
@@ -181,6 +198,9 @@ class Cleaner:
         self.list_all_removed = list_all_removed
         self.max_page_text_chars = max_page_text_chars
         self._settings = Settings(max_page_text_chars=max_page_text_chars)
+        if site_model is not None and not isinstance(site_model, SiteModel):
+            raise TypeError(f"site_model must be a SiteModel, not {type(site_model).__name__}")
+        self.site_model = site_model
         self.lexicon = lexicon or default_lexicon()
         self.matcher = ChromeMatcher(self.lexicon)
         load_public_suffixes()
@@ -246,12 +266,58 @@ class Cleaner:
         page = frontend(TEXT if mode == "text" else self.engine).segment(
             text, url=url, rules=rules, settings=self._settings
         )
-        return self._run(page, url=url, mode=mode, rules=rules)
+        profile = self._profile(url, rules, site or self.site)
+        return self._run(page, url=url, mode=mode, rules=rules, profile=profile)
 
-    def _run(self, page: Page, *, url: str | None, mode: str, rules: SiteRules | None) -> Result:
+    def _profile(self, url: str | None, rules: SiteRules | None, site: str | None) -> SiteProfile | None:
+        if self.site_model is None:
+            return None
+        return self.site_model.get(site_key(url, rules.name if rules is not None else None, site))
+
+    def _lexicon_category(self, text: str, words: int) -> str | None:
+        found = self.matcher.match_short(text, words)
+        return found.category if found is not None else None
+
+    def learning_view(
+        self,
+        data: object,
+        *,
+        url: object = None,
+        mode: str | None = None,
+        charset: object = None,
+        site: str | None = None,
+    ) -> tuple[str | None, list[Block]]:
+        """A page as site statistics see it: its site key and its blocks, undecided.
+
+        A text dump gives its lines; HTML its full-page rendering (what the
+        fallback path cleans, and a superset of what an extractor keeps). A page
+        that cannot be read gives no blocks.
+        """
+        clean_url = _as_url(url)
+        mode_ = _as_mode(mode) or self.mode
+        try:
+            text = self._decode(_as_document(data), mode_, _as_label(charset))
+        except _Refused:
+            return None, []
+        if clean_url is not None and not _parses(clean_url):
+            clean_url = None
+        if mode_ == "auto":
+            mode_ = "html" if looks_like_html(text) else "text"
+        # not repaired as a dump to clean is: see page_lines
+        rules = self.resolve_site(clean_url, text, site or self.site)
+        key = site_key(clean_url, rules.name if rules is not None else None, site or self.site)
+        if mode_ == "text":
+            return key, split_blocks(text)
+        return key, page_lines(text, rules)
+
+    def _run(
+        self, page: Page, *, url: str | None, mode: str, rules: SiteRules | None, profile: SiteProfile | None = None
+    ) -> Result:
         """Stages on the page's blocks, its alternatives, finishing, and what the front-end left out."""
-        result = self.clean_blocks(page.blocks, url=url, mode=mode, rules=rules, use_region=page.use_region)
-        result = self._alternatives(page, result, url=url, mode=mode, rules=rules)
+        result = self.clean_blocks(
+            page.blocks, url=url, mode=mode, rules=rules, use_region=page.use_region, profile=profile
+        )
+        result = self._alternatives(page, result, url=url, mode=mode, rules=rules, profile=profile)
         if page.metadata is not None:
             self._finish(result, page.metadata, page, rules)
         if self.list_all_removed and page.outside is not None:
@@ -264,7 +330,14 @@ class Cleaner:
         return result
 
     def _alternatives(
-        self, page: Page, primary: Result, *, url: str | None, mode: str, rules: SiteRules | None
+        self,
+        page: Page,
+        primary: Result,
+        *,
+        url: str | None,
+        mode: str,
+        rules: SiteRules | None,
+        profile: SiteProfile | None,
     ) -> Result:
         """The first alternative that applies decides: it replaces ``primary`` when it keeps enough words."""
         words = kept_words(primary)
@@ -272,27 +345,41 @@ class Cleaner:
             needed = alt.needed(words)
             if needed is None:
                 continue
-            result = self._alternative(alt, needed, url=url, mode=mode, rules=rules)
+            result = self._alternative(alt, needed, url=url, mode=mode, rules=rules, profile=profile)
             won = (alt.replaces_empty and not words) or kept_words(result) >= needed
             return result if won else primary
         return primary
 
     def _alternative(
-        self, alt: Alternative, needed: int, *, url: str | None, mode: str, rules: SiteRules | None
+        self,
+        alt: Alternative,
+        needed: int,
+        *,
+        url: str | None,
+        mode: str,
+        rules: SiteRules | None,
+        profile: SiteProfile | None,
     ) -> Result:
         """``alt`` rendered and cleaned; its wider rendering when the first keeps under ``needed`` words and it keeps more."""
-        result = self._fallback(alt.render(), alt.why, url=url, mode=mode, rules=rules)
+        result = self._fallback(alt.render(), alt.why, url=url, mode=mode, rules=rules, profile=profile)
         if alt.wider is not None and kept_words(result) < needed:
-            whole = self._fallback(alt.wider(), alt.why, url=url, mode=mode, rules=rules)
+            whole = self._fallback(alt.wider(), alt.why, url=url, mode=mode, rules=rules, profile=profile)
             if kept_words(whole) > kept_words(result):
                 return whole
         return result
 
     def _fallback(
-        self, rendering: Rendering, why: str, *, url: str | None, mode: str, rules: SiteRules | None
+        self,
+        rendering: Rendering,
+        why: str,
+        *,
+        url: str | None,
+        mode: str,
+        rules: SiteRules | None,
+        profile: SiteProfile | None,
     ) -> Result:
         """A full-page rendering cleaned like a text dump (main-text search on), every reason marked."""
-        result = self.clean_blocks(rendering.blocks, url=url, mode=mode, rules=rules, use_region=True)
+        result = self.clean_blocks(rendering.blocks, url=url, mode=mode, rules=rules, use_region=True, profile=profile)
         result.truncated = rendering.truncated
         for b in result.blocks:
             b.reason = f"{b.reason}{FALLBACK_SUFFIX}:{why}"
@@ -349,8 +436,9 @@ class Cleaner:
         mode: str,
         rules: SiteRules | None = None,
         use_region: bool = True,
+        profile: SiteProfile | None = None,
     ) -> Result:
-        """Site rules, generic classifier, assembly and metadata over ``blocks``.
+        """Site rules, what was learned of the site, generic classifier, assembly and metadata over ``blocks``.
 
         ``use_region=False`` skips the main-text search (for blocks that an
         extractor already cut to the article) and only drops chrome.
@@ -361,12 +449,17 @@ class Cleaner:
         stopwords = self.lexicon.stopwords.get(language or "")
         if rules is not None:
             rules.apply_text(blocks)
-        tree = use_region and has_tree(blocks)
+        seen = blocks
+        if profile is not None and profile.apply(blocks, self._lexicon_category):
+            # the site's repeated blocks leave the page before the classifier reads it: its region search
+            # then finds the article (and the comments under it) as one run, no longer cut by chrome
+            seen = [b for b in blocks if not b.reason.startswith("site-model:")]
+        tree = use_region and has_tree(seen)
         if tree:
-            label_link_text(blocks)
-        classify(blocks, self.matcher, has_stopwords=bool(stopwords), use_region=use_region)
+            label_link_text(seen)
+        classify(seen, self.matcher, has_stopwords=bool(stopwords), use_region=use_region)
         if tree:
-            refine_by_container(blocks, has_stopwords=bool(stopwords))
+            refine_by_container(seen, has_stopwords=bool(stopwords))
         meta = text_metadata(blocks, url, language)
         if rules is not None:
             rules.apply_metadata(blocks, meta)

@@ -27,7 +27,16 @@ from typing import TYPE_CHECKING, Protocol
 
 from ._page import Alternative, Page, Rendering, Settings, cut_at_line
 
+
+def page_lines(markup: str, rules: SiteRules | None) -> list[Block]:
+    """An HTML page's full-page line blocks (for site statistics); imports lxml only when called."""
+    from ._markup import page_lines as lines
+
+    return lines(markup, rules)
+
+
 if TYPE_CHECKING:
+    from .._model import Block
     from ..rules import SiteRules
 
 __all__ = [
@@ -42,6 +51,7 @@ __all__ = [
     "check_engine",
     "cut_at_line",
     "frontend",
+    "page_lines",
 ]
 
 

@@ -53,3 +53,15 @@ def read_markup(markup: str, *, url: str | None, rules: SiteRules | None, thorou
 def whole_page(root: Any) -> Callable[[], list[Block]]:
     """The whole page as line blocks, rendered on request (``Page.outside``, for list_all_removed)."""
     return lambda: split_blocks(repair_text(tree_to_text(root)))
+
+
+def page_lines(markup: str, rules: SiteRules | None) -> list[Block]:
+    """The whole page as line blocks, pruned by the site's rules: how site statistics see an HTML page."""
+    parsed = parse_markup(markup)
+    if parsed is None:
+        return []
+    if rules is not None:
+        rules.prune_tree(parsed.root)
+    # not repaired (ftfy can take 20 ms on a page with mojibake): statistics only need the lines to be
+    # alike from page to page, and a repaired line differs from its raw self on those pages alone
+    return split_blocks(tree_to_text(parsed.root))

@@ -16,7 +16,9 @@ from .._lexicon import default_lexicon
 
 # Assigned by the generic engine outside the lexicons (_classify.py, _metadata.py, html/);
 # tests/test_rules_errors.py checks that the engine assigns nothing else.
-ENGINE_CATEGORIES = frozenset({"body", "boilerplate", "comments", "footer", "repeated", "title", "description"})
+ENGINE_CATEGORIES = frozenset(
+    {"body", "boilerplate", "comments", "footer", "repeated", "title", "description", "site-chrome"}
+)
 # Named by bundled rule files only (lines under a headline that sum up the story).
 RULE_CATEGORIES = frozenset({"highlight"})
 

@@ -1,0 +1,135 @@
+"""Site statistics: on how many of a site's pages each block occurs, in bounded memory.
+
+A page is reduced to its blocks' fingerprints: each block's text normalised
+(case folded, runs of digits and of whitespace folded) and hashed to 64 bits,
+in page order, with each block's word count. Nothing else of a page is kept.
+
+Memory is bounded by a per-site sample of pages, not by the size of the crawl:
+a site keeps the pages whose own digest is below a threshold, and the
+threshold halves whenever the site holds more than ``max_pages`` of them. The
+sample is therefore the same whatever order the pages come in (it is "every
+page whose digest is below the final threshold", and the final threshold
+depends only on the set of digests), and so are the counts taken from it.
+Identical pages (the same digest) count once: a page crawled twice must not
+make its own prose look repeated.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import zlib
+from array import array
+from dataclasses import dataclass, field
+
+# A site keeps at most this many pages for its statistics (a sample, chosen by page digest).
+MAX_PAGES_PER_SITE = 2000
+# Only the first this-many blocks of a page are fingerprinted (a page of 50,000 list items
+# must not cost 50,000 entries).
+MAX_BLOCKS_PER_PAGE = 1500
+_FULL = 1 << 64
+_DIGITS = re.compile(r"\d+")
+_ODD_SPACE = re.compile(r"[^\S\n]{2,}|[^\S \n]")
+
+
+def normalise(text: str) -> str:
+    """What two occurrences of the same chrome line share: case, whitespace and digits folded."""
+    return " ".join(_DIGITS.sub("0", text.casefold()).split())
+
+
+def fingerprint(text: str) -> int:
+    """64 bits of the normalised text, the same in every process, platform and Python version."""
+    return _hash(normalise(text))
+
+
+def fingerprints(texts: list[str]) -> list[int]:
+    """``fingerprint`` of each text, normalised all at once (one regex pass a page, not one a block)."""
+    if not texts:
+        return []
+    joined = "\n".join(texts).casefold()
+    if joined.count("\n") != len(texts) - 1:  # a line break inside a block would misalign the lines
+        return [fingerprint(t) for t in texts]
+    # segmenters fold a block's spaces already: only odd ones are left to fold
+    lines = _ODD_SPACE.sub(" ", _DIGITS.sub("0", joined)).split("\n")
+    return [_hash(line.strip(" ")) for line in lines]
+
+
+def _hash(norm: str) -> int:
+    # CRC-32 and Adler-32 side by side: deterministic everywhere, and three times cheaper than a
+    # cryptographic hash from Python (this runs on every block of every page). A false match needs
+    # both to collide with one of a site's chrome lines: about 2^-50 a block for 10,000 of them.
+    data = norm.encode("utf-8", "surrogatepass")
+    return zlib.crc32(data) << 32 | zlib.adler32(data)
+
+
+@dataclass(slots=True)
+class PageSketch:
+    """A page as its blocks' fingerprints and word counts, in page order."""
+
+    hashes: array[int]  # "Q": 64-bit fingerprints
+    words: array[int]  # "H": word counts, capped at 65,535
+
+    @classmethod
+    def of(cls, texts: list[str], words: list[int]) -> PageSketch:
+        texts = texts[:MAX_BLOCKS_PER_PAGE]
+        return cls(array("Q", fingerprints(texts)), array("H", [min(n, 0xFFFF) for n in words[: len(texts)]]))
+
+    @property
+    def digest(self) -> int:
+        return int.from_bytes(hashlib.blake2b(self.hashes.tobytes(), digest_size=8).digest(), "big")
+
+
+@dataclass(slots=True)
+class SiteSample:
+    """The sampled pages of one site, and how many pages the site had in all."""
+
+    pages_seen: int = 0  # every page added, duplicates included
+    threshold: int = _FULL  # pages whose digest is at or above it are out of the sample
+    pages: dict[int, PageSketch] = field(default_factory=dict)
+    max_pages: int = MAX_PAGES_PER_SITE
+
+    def add(self, page: PageSketch) -> None:
+        self.pages_seen += 1
+        if not page.hashes:
+            return
+        digest = page.digest
+        if digest >= self.threshold or digest in self.pages:
+            return
+        self.pages[digest] = page
+        while len(self.pages) > self.max_pages:
+            self.threshold //= 2
+            self.pages = {d: p for d, p in self.pages.items() if d < self.threshold}
+
+    def merge(self, other: SiteSample) -> None:
+        """Add another sample of the same site (from another worker); the result is as if one had seen all."""
+        self.pages_seen += other.pages_seen - len(other.pages)  # add() counts the ones passed on
+        self.threshold = min(self.threshold, other.threshold)
+        self.pages = {d: p for d, p in self.pages.items() if d < self.threshold}
+        for page in other.pages.values():
+            self.add(page)
+
+    def sorted_pages(self) -> list[PageSketch]:
+        """The sampled pages in digest order: every later step sees them in the same order."""
+        return [self.pages[d] for d in sorted(self.pages)]
+
+
+@dataclass(slots=True)
+class SiteStats:
+    """Site samples by site key; add pages in any order, from any number of workers."""
+
+    max_pages: int = MAX_PAGES_PER_SITE
+    sites: dict[str, SiteSample] = field(default_factory=dict)
+
+    def add(self, site: str, page: PageSketch) -> None:
+        sample = self.sites.get(site)
+        if sample is None:
+            sample = self.sites[site] = SiteSample(max_pages=self.max_pages)
+        sample.add(page)
+
+    def merge(self, other: SiteStats) -> None:
+        for site, sample in other.sites.items():
+            mine = self.sites.get(site)
+            if mine is None:
+                self.sites[site] = sample
+            else:
+                mine.merge(sample)
