@@ -9,6 +9,7 @@ from typing import Any
 from .._model import STATUS_BINARY, STATUS_EMPTY, STATUS_OK, STATUS_TOO_LARGE, Mode
 from .._pipeline import DEFAULT_MAX_BYTES, DEFAULT_MAX_PAGE_TEXT_CHARS, Cleaner
 from ..frontends import DEFAULT_ENGINE
+from ..learn import SiteModel
 
 # Outcome statuses on top of Result.status ("ok", "empty", "binary", "too_large").
 STATUS_SKIPPED = "skipped"  # output already present (resume); not cleaned again
@@ -38,6 +39,7 @@ class CleanerConfig:
     max_bytes: int | None = DEFAULT_MAX_BYTES
     list_all_removed: bool = False
     max_page_text_chars: int | None = DEFAULT_MAX_PAGE_TEXT_CHARS
+    site_model: SiteModel | None = None  # learned (--learn) or loaded (--site-model); plain data, pickles
 
     def build(self) -> Cleaner:
         return Cleaner(
@@ -49,6 +51,7 @@ class CleanerConfig:
             max_bytes=self.max_bytes,
             list_all_removed=self.list_all_removed,
             max_page_text_chars=self.max_page_text_chars,
+            site_model=self.site_model,
         )
 
 

@@ -8,7 +8,7 @@ import sys
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from enum import StrEnum
 from pathlib import Path
 from types import FrameType
@@ -16,9 +16,11 @@ from typing import Annotated
 
 import typer
 
+from .._pipeline import Cleaner
 from ..batch.discover import InputOptions, discover, output_clashes
-from ..batch.document import STATUS_INTERRUPTED
+from ..batch.document import STATUS_INTERRUPTED, CleanerConfig
 from ..batch.formats import EXTENSIONS, printable
+from ..batch.learning import learn_pass
 from ..batch.readers import (
     DEFAULT_WARC_TYPES,
     REPORT_NAME,
@@ -31,22 +33,31 @@ from ..batch.readers import (
 from ..batch.runner import RunConfig, Runner, Stats, default_jobs
 from ..batch.writers import JsonlFileWriter, OutputInUse, ReportWriter, StreamWriter, TreeWriter, Writer
 from ..frontends import DEFAULT_ENGINE
+from ..learn import LearnSettings, SiteModel
+from ..learn._model import DEFAULT_MIN_COUNT, DEFAULT_MIN_PAGES, DEFAULT_MIN_SHARE
 from ._console import RichProgress, print_summary, stdout_pipe
 from ._options import (
     DEFAULT_MAX_BYTES,
     DEFAULT_MAX_PAGE_TEXT,
     EngineOpt,
     FormatChoice,
+    LearnMinCountOpt,
+    LearnMinPagesOpt,
+    LearnMinShareOpt,
+    LearnOpt,
     ListAllRemovedOpt,
     MaxBytesOpt,
     MaxPageTextOpt,
     ModeOpt,
     RulesOpt,
+    SaveSiteModelOpt,
+    SiteModelOpt,
     SiteOpt,
     SiteRulesOpt,
     UrlOpt,
     build_cleaner,
     cleaner_config,
+    load_site_model,
 )
 
 
@@ -255,6 +266,37 @@ def how_to_go_on(out: Output, report: Path | None) -> list[str]:
     return parts
 
 
+def check_learning(
+    inputs: list[str], learn: bool, model: Path | None, save: Path | None, readers: list[Reader]
+) -> None:
+    """--learn reads every input twice: stdin cannot be one; a model is learned or loaded, not both."""
+    if learn and model is not None:
+        raise typer.BadParameter("--learn learns a model from the inputs; --site-model loads one: give one of them")
+    if save is not None and not learn:
+        raise typer.BadParameter("--save-site-model saves what --learn learned: add --learn", param_hint="--learn")
+    if learn and "-" in inputs:
+        raise typer.BadParameter("--learn reads the inputs twice: save stdin to a file first", param_hint="INPUT")
+    if save is not None and any(_abs(save) == _abs(r.path) for r in readers if r.path != "-"):
+        raise typer.BadParameter(f"{printable(str(save))} is also an input", param_hint="--save-site-model")
+
+
+def learning_pass(
+    readers: list[Reader],
+    cleaner: Cleaner,
+    config: CleanerConfig,
+    settings: LearnSettings,
+    timeout: float | None,
+    quiet: bool,
+) -> SiteModel:
+    """The first pass of --learn, with one line on stderr saying what it learned."""
+    if not quiet:
+        typer.echo("cleaner: --learn: reading the inputs for site statistics ...", err=True)
+    model, stats = learn_pass(readers, cleaner, settings=settings, max_bytes=config.max_bytes, timeout=timeout)
+    if not quiet:
+        typer.echo(f"cleaner: --learn: {stats.summary()}", err=True)
+    return model
+
+
 def clean_command(
     inputs: Annotated[
         list[str], typer.Argument(metavar="INPUT", help="Files, folders (searched recursively) or - for stdin.")
@@ -329,6 +371,12 @@ def clean_command(
     rules: RulesOpt = None,
     site: SiteOpt = None,
     list_all_removed: ListAllRemovedOpt = False,
+    learn: LearnOpt = False,
+    site_model: SiteModelOpt = None,
+    save_site_model: SaveSiteModelOpt = None,
+    learn_min_pages: LearnMinPagesOpt = DEFAULT_MIN_PAGES,
+    learn_min_share: LearnMinShareOpt = DEFAULT_MIN_SHARE,
+    learn_min_count: LearnMinCountOpt = DEFAULT_MIN_COUNT,
     report: Annotated[
         Path | None,
         typer.Option(
@@ -356,6 +404,7 @@ def clean_command(
     * `cleaner clean dump.jsonl.gz --html-field raw_html --id-field doc_id > cleaned.jsonl`
     * `zcat dump.jsonl.gz | cleaner clean - > cleaned.jsonl`
     * `cleaner clean site/ --glob '*.php' --mode html -o out/ --format md`
+    * `cleaner clean crawl/ --learn --save-site-model sites.json -o out/` (then `--site-model sites.json` elsewhere)
     """
     out = resolve_output(output, fmt)
     config = cleaner_config(
@@ -385,7 +434,16 @@ def clean_command(
     readers = find_inputs(inputs, options, out)
     path = report_path(out, report)
     check_outputs(out, path, readers)
+    check_learning(inputs, learn, site_model, save_site_model, readers)
+    config = replace(config, site_model=load_site_model(site_model))
     cleaner = build_cleaner(config)
+    if learn:
+        settings = LearnSettings(min_pages=learn_min_pages, min_share=learn_min_share, min_count=learn_min_count)
+        model = learning_pass(readers, cleaner, config, settings, timeout or None, quiet)
+        if save_site_model is not None:
+            model.save(save_site_model)
+        config = replace(config, site_model=model)
+        cleaner = build_cleaner(config)
     run_config = RunConfig(cleaner=config, jobs=jobs or default_jobs(), timeout=timeout or None)
     writer = make_writer(out, readers, overwrite)
     show = not quiet and sys.stderr.isatty() and not single(readers)

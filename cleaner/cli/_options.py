@@ -13,6 +13,7 @@ from .._pipeline import DEFAULT_MAX_PAGE_TEXT_CHARS as _CORE_MAX_PAGE_TEXT
 from .._pipeline import Cleaner
 from ..batch.document import CleanerConfig
 from ..frontends import DEFAULT_ENGINE, HTML_ENGINES, check_engine
+from ..learn import SiteModel
 
 
 class ModeChoice(StrEnum):
@@ -131,3 +132,55 @@ def build_cleaner(config: CleanerConfig) -> Cleaner:
         raise typer.BadParameter(
             f"cannot set up the cleaner: {exc}", param_hint="--rules/--site/$CLEANER_RULES"
         ) from exc
+
+
+LearnOpt = Annotated[
+    bool,
+    typer.Option(
+        "--learn",
+        help="Two passes: learn each site's repeated chrome from its pages among the inputs, then clean with it "
+        "(sites with fewer than --learn-min-pages pages are cleaned as without it).",
+    ),
+]
+SiteModelOpt = Annotated[
+    Path | None,
+    typer.Option(
+        "--site-model",
+        metavar="FILE",
+        help="Clean with a site model saved earlier (--save-site-model, or rules learn --site-model).",
+        exists=True,
+        dir_okay=False,
+    ),
+]
+SaveSiteModelOpt = Annotated[
+    Path | None,
+    typer.Option("--save-site-model", metavar="FILE", help="With --learn: also save the learned model (JSON, .gz ok)."),
+]
+LearnMinPagesOpt = Annotated[
+    int,
+    typer.Option("--learn-min-pages", min=2, metavar="N", help="Learn only sites with at least N distinct pages."),
+]
+LearnMinShareOpt = Annotated[
+    float,
+    typer.Option(
+        "--learn-min-share",
+        min=0.01,
+        max=1.0,
+        metavar="SHARE",
+        help="A block is a site's chrome when it is on at least this share of the site's pages ...",
+    ),
+]
+LearnMinCountOpt = Annotated[
+    int,
+    typer.Option("--learn-min-count", min=2, metavar="N", help="... and on at least N of them."),
+]
+
+
+def load_site_model(path: Path | None) -> SiteModel | None:
+    """A saved model, or a usage error naming the file."""
+    if path is None:
+        return None
+    try:
+        return SiteModel.load(path)
+    except ValueError as exc:
+        raise typer.BadParameter(str(exc), param_hint="--site-model") from None

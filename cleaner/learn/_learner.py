@@ -62,7 +62,7 @@ class SiteLearner:
         if key is None or not blocks:
             self.unsited += key is None
             return None
-        self.add_sketch(key, PageSketch.of([b.text for b in blocks], [len(b.text.split()) for b in blocks]))
+        self.add_sketch(key, PageSketch.of([b.text for b in blocks], [b.text.count(" ") + 1 for b in blocks]))
         return key
 
     def add_sketch(self, site: str, sketch: PageSketch) -> None:

@@ -209,6 +209,7 @@ class SiteModel:
         try:
             with os.fdopen(fd, "wb") as fh:
                 fh.write(data)
+            os.chmod(tmp, 0o666 & ~_umask())  # mkstemp's 0600 would hide the model from a shared cluster's workers
             os.replace(tmp, path)
         except BaseException:
             Path(tmp).unlink(missing_ok=True)
@@ -300,3 +301,9 @@ def _host(url: str) -> str | None:
         return None
     host = host.rstrip(".")
     return host[4:] if host.startswith("www.") else host
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
