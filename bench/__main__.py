@@ -11,7 +11,11 @@ def main(argv: list[str] | None = None) -> int:
     sub = ap.add_subparsers(dest="cmd", required=True)
 
     r = sub.add_parser("run", help="measure every system on every set; write results and docs")
-    r.add_argument("--sets", default="aeb,wcxb-dev,seeds", help="comma-separated: aeb, wcxb-dev, seeds, gate-aeb")
+    r.add_argument(
+        "--sets",
+        default="aeb,wcxb-dev,seeds",
+        help="comma-separated: aeb, wcxb-dev, dragnet, dragnet-multi, seeds, gate-aeb",
+    )
     r.add_argument("--systems", help="comma-separated system names (default: all non-slow ones)")
     r.add_argument("--slow", action="store_true", help="also run newspaper4k and goose3 if installed")
     r.add_argument("--slow-sets", default="aeb", help="sets the --slow systems run on (default aeb)")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gzip
+from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -10,8 +11,11 @@ from typing import Any
 from . import GATE_DIR, SEEDS_DIR, default_data_dir
 from .metrics import read_jsonl
 
-SHARED_SETS = ("aeb", "wcxb-dev")
-ALL_SETS = ("aeb", "wcxb-dev", "seeds", "gate-aeb")
+SHARED_SETS = ("aeb", "wcxb-dev", "dragnet")
+# dragnet's pages of sites with at least this many pages: where learning from a site's other pages can act
+MULTI_PAGE_SITES = 5
+DERIVED_SETS = {"dragnet-multi": "dragnet"}
+ALL_SETS = ("aeb", "wcxb-dev", "dragnet", "dragnet-multi", "seeds", "gate-aeb")
 
 
 @dataclass(slots=True)
@@ -54,6 +58,8 @@ def set_dir(name: str, data_dir: Path | None = None) -> Path:
         return GATE_DIR / "aeb"
     if name in SHARED_SETS:
         return (data_dir or default_data_dir()) / name
+    if name in DERIVED_SETS:
+        return (data_dir or default_data_dir()) / DERIVED_SETS[name]
     raise ValueError(f"unknown set {name!r}; known: {', '.join(ALL_SETS)}")
 
 
@@ -73,7 +79,15 @@ def load_set(name: str, data_dir: Path | None = None, limit: int | None = None) 
             html = root / "html" / f"{pid}.html.gz"
             text = root / "text" / f"{pid}.txt"
             pages.append(Page(pid, g, html if html.exists() else None, text if text.exists() else None))
+    if name == "dragnet-multi":
+        pages = multi_page_sites(pages)
     return pages[:limit] if limit else pages
+
+
+def multi_page_sites(pages: list[Page], minimum: int = MULTI_PAGE_SITES) -> list[Page]:
+    """The pages whose ``site`` (gold.jsonl; the host, from the page's URL) has at least ``minimum`` pages."""
+    counts = Counter(p.gold.get("site") for p in pages if p.gold.get("site"))
+    return [p for p in pages if p.gold.get("site") and counts[p.gold["site"]] >= minimum]
 
 
 def has_input(pages: list[Page], kind: str) -> bool:

@@ -15,6 +15,8 @@ SET_TITLES = {
     "wcxb-dev": "wcxb-dev — WCXB development split (articles and other page types)",
     "seeds": "seeds — five dumps of one news story (text only)",
     "gate-aeb": "gate-aeb — the 40 pinned aeb pages of the regression gate",
+    "dragnet": "dragnet — news and blog pages of 2012, several per site (gold includes reader comments)",
+    "dragnet-multi": "dragnet-multi — dragnet's pages of the 71 sites with at least five pages (where --learn acts)",
 }
 
 
@@ -187,6 +189,13 @@ def render(result: dict[str, Any]) -> str:
         ref = result.get("reference", {}).get(name)
         L += [f"## {SET_TITLES.get(name, name)}", "", f"{s['n']} pages.", ""]
         L += quality_table(s, ref, name)
+        learning = [
+            f"`{r['system']}` {r['speed']['learn_cpu_s']} s, {100 * r['speed']['learn_share']:.0f}% of its cleaning pass"
+            for r in _rows(s)
+            if r.get("speed", {}).get("learn_share") is not None
+        ]
+        if learning:
+            L += ["", "Learning pass (included in pages/s): " + "; ".join(learning) + "."]
         stamps = [f"`{r['system']}` {r['measured_at']}" for r in _rows(s) if r.get("measured_at")]
         if stamps:
             L += ["", "<sub>Rows finished at (UTC): " + ", ".join(stamps) + "</sub>"]

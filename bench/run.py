@@ -311,6 +311,11 @@ def summarize(set_name: str, pages: list[Page], res: dict[str, Any]) -> dict[str
         "rss_added_mb": round(res["peak_rss_mb"] - res.get("rss_start_mb", 0.0), 1),
         "input_mb": round(res["bytes"] / 1e6, 2),
     }
+    if res.get("learn_cpu_s"):
+        learn = res["learn_cpu_s"]
+        row["speed"]["learn_cpu_s"] = round(learn, 2)
+        # the measure: the learning pass against the cleaning pass it prepares
+        row["speed"]["learn_share"] = round(learn / max(1e-9, res["cpu_s"] - learn), 3)
     times = sorted(float(p["cpu_s"]) for p in res["preds"] if "cpu_s" in p)
     if times:
         row["speed"]["ms_p50"] = round(1000 * times[len(times) // 2], 1)

@@ -14,6 +14,8 @@ from typing import Any
 
 Output = tuple[str, dict[str, Any] | None]  # (text, metadata or None)
 Extract = Callable[[bytes | str, str | None], Output]
+# A system that learns from the whole set first (cleaner --learn): all (document, url) pairs in, an Extract out.
+Learn = Callable[[list[tuple[bytes | str, str | None]]], Extract]
 
 
 @dataclass(frozen=True, slots=True)
@@ -25,6 +27,8 @@ class System:
     factory: Callable[[], Extract]
     slow: bool = False
     default: bool = True  # part of the default run
+    # set for systems that read the whole set before cleaning it (the worker times both passes)
+    learner: Callable[[], Learn] | None = None
 
 
 _META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?([A-Za-z0-9_.:-]+)""", re.IGNORECASE)
@@ -61,6 +65,37 @@ def _cleaner(mode: str, site_rules: bool, engine: str = "accurate") -> Callable[
         return extract
 
     return factory
+
+
+def _cleaner_learning(mode: str, engine: str = "accurate") -> Callable[[], Learn]:
+    """cleaner with site rules and ``--learn``: a SiteModel learned from the set's pages (no gold read), then cleaning."""
+
+    def factory() -> Learn:
+        import cleaner
+        from cleaner.learn import SiteLearner
+
+        base = cleaner.Cleaner(mode=mode, engine=engine)  # type: ignore[arg-type]
+
+        def learn(pages: list[tuple[bytes | str, str | None]]) -> Extract:
+            learner = SiteLearner(base)
+            for data, url in pages:
+                learner.add(data, url=url)
+            learned = cleaner.Cleaner(mode=mode, engine=engine, site_model=learner.model())  # type: ignore[arg-type]
+
+            def extract(data: bytes | str, url: str | None) -> Output:
+                r = learned.clean(data, url=url)
+                m = r.metadata
+                return r.text, {"title": m.title, "author": m.author, "date": m.date}
+
+            return extract
+
+        return learn
+
+    return factory
+
+
+def _not_learning() -> Extract:
+    raise RuntimeError("a learning system is run through its learner")
 
 
 # --- HTML peers --------------------------------------------------------------
@@ -221,6 +256,14 @@ SYSTEMS: dict[str, System] = {
             "cleaner-html-rules", "html", "cleaner, HTML mode, with site rules", ("cleaner",), _cleaner("html", True)
         ),
         System(
+            "cleaner-html-learn",
+            "html",
+            "cleaner, HTML mode, with site rules and --learn (site statistics from the set's pages first)",
+            ("cleaner",),
+            _not_learning,
+            learner=_cleaner_learning("html"),
+        ),
+        System(
             "cleaner-fast",
             "html",
             "cleaner, HTML mode, fast engine (generic engine)",
@@ -276,6 +319,14 @@ SYSTEMS: dict[str, System] = {
             "cleaner, plain-text mode, with site rules",
             ("cleaner",),
             _cleaner("text", True),
+        ),
+        System(
+            "cleaner-text-learn",
+            "text",
+            "cleaner, plain-text mode, with site rules and --learn (site statistics from the set's pages first)",
+            ("cleaner",),
+            _not_learning,
+            learner=_cleaner_learning("text"),
         ),
         System("keep-everything", "text", "keep every line of the dump", (), _keep_everything),
         System("c4", "text", "C4 page-cleaning rules, strict (bench/c4.py)", (), _c4),
