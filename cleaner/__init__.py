@@ -11,17 +11,22 @@ from ._decode import BinaryInputError
 from ._model import Block, Metadata, Result
 from ._pipeline import Cleaner, clean
 from ._version import __version__
+from .learn import LearnSettings, SiteLearner, SiteModel, learn_site_model
 from .rules import RuleError, RuleFileWarning
 
 __all__ = [
     "BinaryInputError",
     "Block",
     "Cleaner",
+    "LearnSettings",
     "Metadata",
     "Result",
     "RuleError",
     "RuleFileWarning",
+    "SiteLearner",
+    "SiteModel",
     "__version__",
     "clean",
     "compiled",
+    "learn_site_model",
 ]

@@ -35,9 +35,10 @@ DEFAULT_MIN_COUNT = 3
 PROSE_WORDS = 15
 # A repeated line of at most this many words can open a chrome tail ...
 TAIL_HEADING_MAX_WORDS = 8
-# ... when, on at least this share of the pages it occurs on, it comes after all of the page's own
-# prose and is followed by blocks that are neither prose nor repeated.
+# ... when, on at least this share of the pages it occurs on, it comes after the page's article and
+# is followed by unrepeated blocks all shorter than this (headlines, not reader comments).
 TAIL_SHARE = 0.8
+TAIL_MAX_WORDS = 25
 SITE_CHROME = "site-chrome"
 FORMAT = "cleaner-site-model"
 FORMAT_VERSION = 1
@@ -88,20 +89,20 @@ class SiteProfile:
         for b, h in zip(blocks, fingerprints([b.text for b in blocks]), strict=True):
             seen = self.chrome.get(h)
             if seen is not None:
-                in_tail = h in self.tails or (in_tail and b.words < PROSE_WORDS)
+                # a tail goes on through the short repeated lines inside it (comment counts, "More")
+                in_tail = h in self.tails or (in_tail and b.words <= TAIL_HEADING_MAX_WORDS)
                 if b.decision is None:
                     category = self._categories.get(h)
                     if category is None:
                         category = self._categories[h] = _category(b, category_of)
                     b.drop(category, f"site-model:{self.site}:seen-on-{seen}-of-{self.pages}-pages")
                     dropped += 1
-                continue
-            if in_tail and b.words < PROSE_WORDS:
+            elif in_tail and b.words < TAIL_MAX_WORDS:
                 if b.decision is None:
                     b.drop(SITE_CHROME, f"site-model:{self.site}:tail-after-repeated-heading")
                     dropped += 1
-                continue
-            in_tail = False
+            else:
+                in_tail = False
         return dropped
 
     def to_json(self) -> dict[str, Any]:
@@ -145,27 +146,42 @@ def learn_profile(site: str, sample: SiteSample, settings: LearnSettings) -> Sit
         counts.update(set(page.hashes))
     needed = settings.needed(len(pages))
     chrome = {h: n for h, n in counts.items() if n >= needed}
-    tails = _tails(pages, chrome, needed)
+    tails = _tails(pages, chrome, counts, needed)
     return SiteProfile(site, len(pages), sample.pages_seen, chrome, tails)
 
 
-def _tails(pages: list[PageSketch], chrome: Mapping[int, int], needed: int) -> dict[int, int]:
-    """Repeated short lines that, on most pages where they occur, open a run of unrepeated non-prose
-    blocks after all of the page's own prose: "Most Popular" over headlines that change daily."""
+def _tails(
+    pages: list[PageSketch], chrome: Mapping[int, int], counts: Mapping[int, int], needed: int
+) -> dict[int, int]:
+    """Repeated short lines that, on most pages where they occur, open a run of unrepeated short blocks
+    after the page's article: "Most Popular" over headlines that change from day to day.
+
+    The article is the page's longest unrepeated block; a run is what follows the line up to the next
+    repeated block. A run that holds a long block (reader comments) never counts, nor one whose
+    blocks are each on one page only: a list of headlines recurs from page to page (the same stories
+    are "most read" for days), a reference page's own entries under a repeated heading do not.
+    """
     opens: Counter[int] = Counter()
     for page in pages:
         hashes, words = page.hashes, page.words
-        prose = [i for i, (h, n) in enumerate(zip(hashes, words, strict=True)) if n >= PROSE_WORDS and h not in chrome]
-        if not prose:
+        unique = [i for i, h in enumerate(hashes) if h not in chrome]
+        if not unique:
             continue
+        article = max(unique, key=lambda i: (words[i], -i))
         seen: set[int] = set()
-        for i in range(prose[-1] + 1, len(hashes)):
+        i = article + 1
+        while i < len(hashes):
             h = hashes[i]
-            if h not in chrome or h in seen or words[i] > TAIL_HEADING_MAX_WORDS:
-                continue
-            seen.add(h)
-            if i + 1 < len(hashes) and hashes[i + 1] not in chrome:
-                opens[h] += 1
+            j = i + 1
+            while j < len(hashes) and hashes[j] not in chrome:
+                j += 1
+            if h in chrome and h not in seen and words[i] <= TAIL_HEADING_MAX_WORDS and j > i + 1:
+                seen.add(h)
+                run = range(i + 1, j)
+                recurring = sum(counts[hashes[k]] > 1 for k in run)
+                if max(words[i + 1 : j]) < TAIL_MAX_WORDS and 2 * recurring >= len(run):
+                    opens[h] += 1
+            i = j
     return {h: n for h, n in opens.items() if n >= needed and n >= TAIL_SHARE * chrome[h]}
 
 
