@@ -27,11 +27,13 @@ from ._options import (
     MaxPageTextOpt,
     ModeOpt,
     RulesOpt,
+    SiteModelOpt,
     SiteOpt,
     SiteRulesOpt,
     UrlOpt,
     build_cleaner,
     cleaner_config,
+    load_site_model,
 )
 
 if TYPE_CHECKING:
@@ -179,6 +181,7 @@ def explain_command(
     site: SiteOpt = None,
     max_bytes: MaxBytesOpt = DEFAULT_MAX_BYTES,
     max_page_text: MaxPageTextOpt = DEFAULT_MAX_PAGE_TEXT,
+    site_model: SiteModelOpt = None,
 ) -> None:
     """Show why each block of a page was kept or dropped.
 
@@ -201,7 +204,7 @@ def explain_command(
     )
     options = InputOptions(mode=config.mode if mode else None, url=url, max_bytes=config.max_bytes)
     doc = first_document(file, options) if record is None else nth_record(file, options, record)
-    cleaner = build_cleaner(config)
+    cleaner = build_cleaner(replace(config, site_model=load_site_model(site_model)))
     if doc.error is not None:
         typer.echo(f"cleaner: {printable(doc.path)}: {printable(doc.error)}", err=True)
         raise typer.Exit(1)
