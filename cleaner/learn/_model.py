@@ -40,6 +40,10 @@ TAIL_HEADING_MAX_WORDS = 8
 TAIL_SHARE = 0.8
 TAIL_MAX_WORDS = 25
 SITE_CHROME = "site-chrome"
+# Lines the lexicon reads as a dateline or a byline are left to the generic engine, however often they
+# recur: folded digits make "July 24, 2012 12:11 AM" the same line on every page of a month, and the
+# metadata stage reads the date and the author there.
+LEFT_TO_THE_ENGINE = frozenset({"date", "byline"})
 FORMAT = "cleaner-site-model"
 FORMAT_VERSION = 1
 # A model file is data read from disk: its size and its entries are bounded before it is trusted.
@@ -95,8 +99,9 @@ class SiteProfile:
                     category = self._categories.get(h)
                     if category is None:
                         category = self._categories[h] = _category(b, category_of)
-                    b.drop(category, f"site-model:{self.site}:seen-on-{seen}-of-{self.pages}-pages")
-                    dropped += 1
+                    if category not in LEFT_TO_THE_ENGINE:
+                        b.drop(category, f"site-model:{self.site}:seen-on-{seen}-of-{self.pages}-pages")
+                        dropped += 1
             elif in_tail and b.words < TAIL_MAX_WORDS:
                 if b.decision is None:
                     b.drop(SITE_CHROME, f"site-model:{self.site}:tail-after-repeated-heading")
