@@ -1,20 +1,22 @@
-"""The first pass of ``cleaner clean --learn`` (and of ``cleaner rules learn``): site statistics
-over every readable document of the inputs, before any is cleaned.
+"""The passes of ``cleaner clean --learn`` and ``cleaner rules learn`` over the inputs, before any
+document is cleaned: site statistics (:func:`learn_pass`), then the texts of what was learned
+(:func:`collect_texts`).
 
-It reads the same documents the cleaning pass will (same readers, same limits)
-and never fails a run: a document it cannot read or that overruns its time is
-left out of the statistics and counted; the cleaning pass then reports it as
-it would without learning.
+They read the same documents the cleaning pass will (same readers, same limits)
+and never fail a run: a document one cannot read or that overruns its time is
+left out and counted; the cleaning pass then reports it as it would without
+learning.
 """
 
 from __future__ import annotations
 
 import time
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 
 from .._pipeline import Cleaner
 from ..learn import LearnSettings, SiteLearner, SiteModel
+from ..learn._texts import TextCollector
 from .document import Document
 from .readers import Reader
 from .worker import DocumentTimeout, InputTooLarge, deadline, load
@@ -65,8 +67,12 @@ def learn_pass(
     settings: LearnSettings | None = None,
     max_bytes: int | None = None,
     timeout: float | None = None,
+    site: str | None = None,
 ) -> tuple[SiteModel, LearnStats]:
-    """A SiteModel learned from every document of ``readers``, and what the pass saw."""
+    """A SiteModel learned from every document of ``readers``, and what the pass saw.
+
+    ``site`` files every page under that site (text dumps without URLs).
+    """
     started = time.perf_counter()
     learner = SiteLearner(cleaner, settings=settings)
     stats = LearnStats()
@@ -78,7 +84,7 @@ def learn_pass(
             continue
         try:
             with deadline(timeout):
-                key = learner.add(data, url=doc.url, mode=doc.mode, charset=doc.charset)
+                key = learner.add(data, url=doc.url, mode=doc.mode, charset=doc.charset, site=site)
         except DocumentTimeout:
             stats.unreadable += 1
             continue
@@ -93,3 +99,43 @@ def learn_pass(
     stats.learned_sites = len(model)
     stats.seconds = time.perf_counter() - started
     return model, stats
+
+
+# Called with each page of a learned site during collect_texts: its site key and its lines.
+PageHook = Callable[[str, list[str]], None]
+
+
+def collect_texts(
+    readers: Sequence[Reader],
+    cleaner: Cleaner,
+    model: SiteModel,
+    *,
+    max_bytes: int | None = None,
+    timeout: float | None = None,
+    site: str | None = None,
+    on_page: PageHook | None = None,
+) -> int:
+    """The second pass: fill each profile's ``texts`` (a readable text per learned fingerprint).
+
+    Reads the documents again as :func:`learn_pass` did (same ``site``, limits and
+    view of each page); ``on_page`` also sees each page of a site in the model
+    (``cleaner rules learn`` picks its test pages there). Returns the number of
+    texts found. Memory is bounded by the model (see :class:`TextCollector`).
+    """
+    collector = TextCollector(model)
+    for doc in documents(readers):
+        data = read_document(doc, max_bytes)
+        if data is None:
+            continue
+        try:
+            with deadline(timeout):
+                key, blocks = cleaner.learning_view(data, url=doc.url, mode=doc.mode, charset=doc.charset, site=site)
+        except (DocumentTimeout, Exception):  # left out of the statistics by the first pass too
+            continue
+        if key is None or not blocks or not collector.wants(key):
+            continue
+        texts = [b.text for b in blocks]
+        collector.add(key, texts)
+        if on_page is not None:
+            on_page(key, texts)
+    return collector.fill()

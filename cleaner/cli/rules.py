@@ -1,4 +1,4 @@
-"""``cleaner rules ...``: list, show, check and test per-site rule files."""
+"""``cleaner rules ...``: list, show, check and test per-site rule files, and learn them from a site's pages."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ import typer
 from ..rules import ENV_VAR, RuleBook, RuleError, RuleErrors, SiteRules, load_file, rule_files, sources
 from ..rules._testing import FAIL, PASS, SKIP, run_tests
 from ._help import HelpCommand, HelpGroup
+from ._rules_learn import learn_command
 
 app = typer.Typer(
     cls=HelpGroup,
@@ -191,6 +192,9 @@ def test_command(paths: PathsArg = None, rules: OnlyRulesOpt = None) -> None:
     typer.echo(f"{counts[PASS]} passed, {counts[FAIL]} failed, {counts[SKIP]} skipped")
     if counts[FAIL] or book.report.errors or not outcomes:
         raise typer.Exit(1)
+
+
+app.command("learn", cls=HelpCommand, epilog=_EXIT, no_args_is_help=True)(learn_command)
 
 
 def _lines(error: RuleError) -> list[str]:
