@@ -53,24 +53,25 @@ HEADLINES = [
 
 
 def page_lines(i: int) -> list[str]:
-    """Page ``i``: chrome around four paragraphs of its own, and three headlines of its own in the tail."""
+    """Page ``i``: chrome around four paragraphs of its own, and four headlines in the tail, two of them
+    also on the next page (a "most popular" list changes from day to day, not from page to page)."""
     rnd = random.Random(i)
     prose = [" ".join(rnd.choice(WORDS) for _ in range(20)).capitalize() + "." for _ in range(4)]
     lines = [MASTHEAD, MENU, NEWSLETTER, f"Updated {10 + i}:{30 + i} on {i + 1} May 2024", *prose]
     if i < 2:
         lines.insert(6, TWO_PAGES)
-    return [*lines, POPULAR, *HEADLINES[3 * i : 3 * i + 3], COPYRIGHT, FOOTER]
+    return [*lines, POPULAR, *HEADLINES[2 * i : 2 * i + 4], COPYRIGHT, FOOTER]
 
 
 def as_html(lines: list[str]) -> str:
-    head, prose, tail = lines[:4], [x for x in lines[4:] if len(x.split()) >= 12], lines[-6:]
+    head, prose, tail = lines[:4], [x for x in lines[4:] if len(x.split()) >= 12], lines[-7:]
     return (
         f"<html><head><title>Story</title></head><body><header><h1>{head[0]}</h1><nav><p>{head[1]}</p></nav>"
         f"<p>{head[2]}</p></header><article><p>{head[3]}</p>"
         + "".join(f"<p>{p}</p>" for p in prose)
         + f"</article><aside><h3>{tail[0]}</h3><ul>"
-        + "".join(f"<li>{h}</li>" for h in tail[1:4])
-        + f"</ul></aside><footer><p>{tail[4]}</p><p>{tail[5]}</p></footer></body></html>"
+        + "".join(f"<li>{h}</li>" for h in tail[1:5])
+        + f"</ul></aside><footer><p>{tail[5]}</p><p>{tail[6]}</p></footer></body></html>"
     )
 
 
@@ -141,7 +142,9 @@ def test_lines_of_two_pages_and_changing_headlines_are_no_rules(learned: tuple[P
     text = rule_file(learned[0]).read_text(encoding="utf-8")
     assert "Residents packed the hall" not in text.split("[[test]]")[0]
     assert not any(h in text.split("[[test]]")[0] for h in HEADLINES)
-    assert "'(?i)Updated \\d+:\\d+ on \\d+ May \\d+',  # seen on 8 of 8 pages" in text
+    # the dateline is on every page once digits are folded, but datelines are the generic engine's
+    assert "Updated" not in text.split("[[test]]")[0]
+    assert "dateline or byline" in text
 
 
 def test_categories_come_from_the_lexicon_else_site_chrome(learned: tuple[Path, Any]) -> None:
@@ -164,7 +167,7 @@ def test_the_tail_heading_becomes_a_section(learned: tuple[Path, Any]) -> None:
     data = tomllib.loads(rule_file(learned[0]).read_text(encoding="utf-8"))
     (section,) = data["section"]
     assert section["start"] == "(?i)^Most Popular$" and section["until"] == "prose"
-    assert section["prose_min_words"] == 15 and section["category"] == "related"
+    assert section["prose_min_words"] == 25 and section["category"] == "related"
 
 
 def test_the_site_model_is_saved_with_readable_texts(learned: tuple[Path, Any]) -> None:
@@ -183,12 +186,12 @@ def test_cleaning_with_the_learned_rules_drops_the_chrome(learned: tuple[Path, A
     res = runner.invoke(main_app, ["clean", str(page), "--url", url, "--rules", str(out), "--format", "txt"])
     assert res.exit_code == 0, res.output
     assert lines[5][:40] in res.stdout
-    for chrome in (MASTHEAD, MENU, FOOTER, COPYRIGHT, *HEADLINES[33:36]):
+    for chrome in (MASTHEAD, MENU, FOOTER, COPYRIGHT, *HEADLINES[22:26]):
         assert chrome not in res.stdout
     result = Cleaner(rules_dirs=[out]).clean("\n".join(lines), url=url)
     reasons = {b.text: b.reason for b in result.blocks}
     assert reasons[FOOTER] == f"site:{SITE}:site-chrome" and reasons[NEWSLETTER] == f"site:{SITE}:subscription"
-    assert reasons[HEADLINES[33]] == f"site:{SITE}:tail-1"
+    assert reasons[HEADLINES[22]] == f"site:{SITE}:tail-1"
 
 
 @pytest.mark.parametrize("order", ["reversed", "shuffled", "two files"])
@@ -293,7 +296,7 @@ def test_awkward_lines_give_valid_toml_and_patterns(tmp_path: Path) -> None:
     result = learn(str(write_jsonl(tmp_path / "a.jsonl", rows)), "--out-dir", str(out))
     assert result.exit_code == 0, result.output
     text = rule_file(out).read_text(encoding="utf-8")
-    assert "left out: 1 pattern too long or costly" in text
+    assert "1 pattern too long or costly" in text
     assert runner.invoke(app, ["check", str(out)]).exit_code == 0
     assert runner.invoke(app, ["test", str(out)]).exit_code == 0
     page = "\n".join([*page_lines(7)[:4], *AWKWARD[:4], *page_lines(7)[4:]])

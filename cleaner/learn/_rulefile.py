@@ -40,7 +40,7 @@ from ..rules._compile import (
     combine,
     compile_regex,
 )
-from ._model import PROSE_WORDS, SITE_CHROME, LearnSettings, SiteProfile
+from ._model import LEFT_TO_THE_ENGINE, SITE_CHROME, TAIL_MAX_WORDS, LearnSettings, SiteProfile
 
 # Fingerprints: lines on at least this share of the pages, of at least this many words, without
 # digits (a fingerprint is a literal string, and digits change from page to page), at most this many.
@@ -180,7 +180,11 @@ def _candidates(profile: SiteProfile, category_of: CategoryOf, skipped: dict[str
     by_pattern: dict[str, Line] = {}
     for h, pages in sorted(profile.chrome.items(), key=lambda x: (-x[1], x[0])):
         text = as_cleaned(profile.texts.get(h))
-        line = _line(text, pages, category_of) if text else None
+        category = (category_of(text, len(text.split())) or SITE_CHROME) if text else SITE_CHROME
+        if category in LEFT_TO_THE_ENGINE:  # as SiteProfile.apply does: datelines and bylines are the engine's
+            skipped["dateline or byline"] = skipped.get("dateline or byline", 0) + 1
+            continue
+        line = _line(text, pages, category) if text else None
         if line is None:
             reason = "without a text" if not text else "pattern too long or costly"
             skipped[reason] = skipped.get(reason, 0) + 1
@@ -229,14 +233,13 @@ def as_cleaned(text: str | None) -> str | None:
     return repaired if repaired and "\n" not in repaired else None
 
 
-def _line(text: str, pages: int, category_of: CategoryOf) -> Line | None:
+def _line(text: str, pages: int, category: str) -> Line | None:
     pattern = line_pattern(text)
     try:
         compile_regex(pattern, Where(""))  # the length, shape and size checks every rule file's patterns pass
         size = re2.compile(f"^(?:{pattern})$", MATCH_OPTIONS).programsize  # as `lines` runs it
     except (RuleError, re2.error):
         return None
-    category = category_of(text, len(text.split())) or SITE_CHROME
     return Line(text, pattern, pages, category, size)
 
 
@@ -340,7 +343,7 @@ def _section(tail: TailRule, pages: int) -> str:
                 f"category = {toml_text(tail.category)}",
                 f"start = {toml_text(section_start(tail))}",
                 'until = "prose"',
-                f"prose_min_words = {PROSE_WORDS}",
+                f"prose_min_words = {TAIL_MAX_WORDS}",
             ]
         )
         + "\n"
