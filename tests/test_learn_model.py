@@ -119,28 +119,29 @@ def test_needed(pages: int, needed: int) -> None:
     assert LearnSettings().needed(pages) == needed
 
 
-def tail_pages(heading_first: bool = False) -> list[list[str]]:
-    """Eight pages: prose, then "Most Popular" over three headlines that change, then a footer."""
+def tail_pages(heading_first: int = 0) -> list[list[str]]:
+    """Eight pages: prose, then "Most Popular" over three headlines that change (before the prose on the
+    first ``heading_first`` pages), then a footer."""
     pages = []
     for i in range(8):
         body = [PROSE[i], PROSE[i + 1] + " More."]
         news = ["Most Popular", *CHANGING[3 * i : 3 * i + 3]]
-        pages.append(["Home", *(news + body if heading_first else body + news), "About us"])
+        pages.append(["Home", *(news + body if i < heading_first else body + news), "About us"])
     return pages
 
 
-def test_a_repeated_heading_after_the_prose_over_changing_lines_opens_a_tail() -> None:
-    profile = learn_profile("site.example", sample_of(tail_pages()), LearnSettings())
+@pytest.mark.parametrize(
+    ("heading_first", "tails"),
+    [(0, {"Most Popular": 8}), (1, {"Most Popular": 7}), (3, {}), (8, {})],  # a tail on 80 % of its pages
+)
+def test_a_repeated_heading_after_the_prose_over_changing_lines_opens_a_tail(
+    heading_first: int, tails: dict[str, int]
+) -> None:
+    profile = learn_profile("site.example", sample_of(tail_pages(heading_first)), LearnSettings())
     assert profile is not None
-    assert profile.tails == {fingerprint("Most Popular"): 8}
+    assert profile.tails == {fingerprint(t): n for t, n in tails.items()}
     assert {fingerprint("Home"), fingerprint("About us"), fingerprint("Most Popular")} <= set(profile.chrome)
     assert not any(fingerprint(h) in profile.chrome for h in CHANGING)
-
-
-def test_a_repeated_heading_before_the_prose_is_not_a_tail() -> None:
-    profile = learn_profile("site.example", sample_of(tail_pages(heading_first=True)), LearnSettings())
-    assert profile is not None
-    assert fingerprint("Most Popular") in profile.chrome and not profile.tails
 
 
 def test_a_heading_over_repeated_lines_only_is_not_a_tail() -> None:
