@@ -242,6 +242,7 @@ def test_site_rule_options_reach_the_cleaner(
         "max_bytes": 12345,
         "list_all_removed": False,
         "max_page_text_chars": 777,
+        "site_model": None,
     }
     assert cli("clean", seeds[0], "--rules", tmp_path / "missing").exit_code == 2
 

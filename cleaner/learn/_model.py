@@ -16,6 +16,7 @@ import json
 import math
 import os
 import tempfile
+import zlib
 from collections import Counter
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
@@ -124,7 +125,14 @@ class SiteProfile:
         if not isinstance(data, dict):
             raise ValueError(f"site {site!r}: not an object")
         pages, seen = data.get("pages"), data.get("pages_seen")
-        if not isinstance(pages, int) or not isinstance(seen, int) or pages < 1 or seen < pages:
+        if (
+            not isinstance(pages, int)
+            or not isinstance(seen, int)
+            or isinstance(pages, bool)  # JSON's true is no count
+            or isinstance(seen, bool)
+            or pages < 1
+            or seen < pages
+        ):
             raise ValueError(f"site {site!r}: pages and pages_seen must be counts, pages_seen >= pages >= 1")
         return cls(
             site,
@@ -250,7 +258,9 @@ class SiteModel:
                 if len(raw) > MAX_MODEL_BYTES:
                     raise ValueError(f"decompresses to more than {MAX_MODEL_BYTES} bytes")
             return cls.from_json(json.loads(raw.decode("utf-8")))
-        except (OSError, UnicodeDecodeError, json.JSONDecodeError, ValueError, EOFError) as exc:
+        # ValueError covers bad UTF-8 and bad JSON; zlib.error is a gzip header over broken data, and
+        # RecursionError JSON nested too deep to parse
+        except (OSError, ValueError, EOFError, zlib.error, RecursionError) as exc:
             raise ValueError(f"{path}: not a site model: {exc}") from None
 
     @classmethod
@@ -281,7 +291,7 @@ def _counts(site: str, name: str, value: Any) -> dict[int, int]:
             h = int(key, 16)
         except (TypeError, ValueError):
             raise ValueError(f"site {site!r}: {name}: {key!r} is not a fingerprint") from None
-        if not isinstance(n, int) or isinstance(n, bool) or n < 1 or h >= 1 << 64:
+        if not isinstance(n, int) or isinstance(n, bool) or n < 1 or not 0 <= h < 1 << 64:
             raise ValueError(f"site {site!r}: {name}: {key!r} needs a positive count")
         out[h] = n
     return out

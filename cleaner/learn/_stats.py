@@ -31,6 +31,12 @@ _FULL = 1 << 64
 _DIGITS = re.compile(r"[0-9]+")
 _DIGITS_B = re.compile(rb"[0-9]+")
 _SPACES = re.compile(rb"[ \t\r]+")
+# Whitespace that normalise (str.split) folds but the bytes pass below does not; segmenters have
+# already turned these into spaces or line breaks, so a page holds them only from other callers.
+_ODD_ASCII_SPACES = "\x0b\x0c\x1c\x1d\x1e\x1f"
+_ODD_SPACES = (
+    _ODD_ASCII_SPACES + "\x85\xa0\u1680" + "".join(map(chr, range(0x2000, 0x200B))) + "\u2028\u2029\u202f\u205f\u3000"
+)
 
 
 def normalise(text: str) -> str:
@@ -52,8 +58,11 @@ def fingerprints(texts: list[str]) -> list[int]:
     """
     if not texts:
         return []
-    data = "\n".join(texts).casefold().encode("utf-8", "surrogatepass")
-    if data.count(b"\n") != len(texts) - 1:  # a line break inside a block: hash each on its own
+    joined = "\n".join(texts)
+    data = joined.casefold().encode("utf-8", "surrogatepass")
+    odd = _ODD_ASCII_SPACES if joined.isascii() else _ODD_SPACES
+    if data.count(b"\n") != len(texts) - 1 or any(map(joined.__contains__, odd)):
+        # a line break or an odd space inside a block: each folded as normalise folds it, then hashed
         return [f for t in texts for f in fingerprints([" ".join(t.split())])]
     if b"  " in data or b"\t" in data or b"\r" in data:  # segmenters fold spaces; other callers may not
         data = _SPACES.sub(b" ", data)
