@@ -16,7 +16,7 @@ import pytest
 from cleaner._model import Block
 from cleaner.learn import LearnSettings, SiteModel, SiteProfile, fingerprint
 from cleaner.learn import _model as model_module
-from cleaner.learn._model import PROSE_WORDS, SITE_CHROME, learn_profile, site_key
+from cleaner.learn._model import SITE_CHROME, TAIL_MAX_WORDS, learn_profile, site_key
 from cleaner.learn._stats import PageSketch, SiteSample
 
 PROSE = [
@@ -120,12 +120,12 @@ def test_needed(pages: int, needed: int) -> None:
 
 
 def tail_pages(heading_first: int = 0) -> list[list[str]]:
-    """Eight pages: prose, then "Most Popular" over three headlines that change (before the prose on the
-    first ``heading_first`` pages), then a footer."""
+    """Eight pages: prose, then "Most Popular" over four headlines, two of them also on the next page, as
+    a list that changes from day to day (before the prose on the first ``heading_first`` pages), then a footer."""
     pages = []
     for i in range(8):
         body = [PROSE[i], PROSE[i + 1] + " More."]
-        news = ["Most Popular", *CHANGING[3 * i : 3 * i + 3]]
+        news = ["Most Popular", *CHANGING[2 * i : 2 * i + 4]]
         pages.append(["Home", *(news + body if i < heading_first else body + news), "About us"])
     return pages
 
@@ -211,7 +211,7 @@ def test_a_tail_runs_to_the_first_prose_block() -> None:
         "Another changing headline",
         "About us",  # chrome inside the tail: dropped as chrome, the tail goes on
         "Yet another headline",
-        PROSE[1],  # prose ends the tail
+        f"{PROSE[1]} {PROSE[2]}",  # a block of prose (25 words or more) ends the tail
         "A short line after the prose",
     )
     dropped = profile_of({"Most Popular": 8, "About us": 8}, tails=("Most Popular",)).apply(page)
@@ -228,7 +228,7 @@ def test_a_tail_runs_to_the_first_prose_block() -> None:
     ]
     assert dropped == 5 and page[2].category == SITE_CHROME
     assert page[6].decision is None and page[7].decision is None
-    assert page[6].words >= PROSE_WORDS > page[5].words
+    assert page[6].words >= TAIL_MAX_WORDS > page[5].words
 
 
 def test_a_chrome_line_that_opens_no_tail_drops_only_itself() -> None:
