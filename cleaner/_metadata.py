@@ -97,6 +97,9 @@ def registered_domain(host: str) -> str:
     return found if isinstance(found, str) else ".".join(labels[-2:])
 
 
+_LEARNED = "site-model:"  # the reasons of blocks a SiteModel dropped (learn/_model.py)
+
+
 def load_public_suffixes() -> None:
     """Read the Public Suffix List now (a tenth of a second), not on the first page."""
     registered_domain("example.com")
@@ -107,6 +110,7 @@ def _headline_shaped(b: Block, min_words: int = TITLE_MIN_WORDS) -> bool:
         min_words <= b.words <= TITLE_MAX_WORDS
         and not b.text.endswith(_NOT_HEADLINE_ENDINGS)
         and b.category not in _NOT_HEADLINE
+        and not b.reason.startswith(_LEARNED)  # a line on many of the site's pages is not this page's headline
     )
 
 

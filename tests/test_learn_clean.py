@@ -233,11 +233,6 @@ def test_site_model_must_be_a_site_model(model: Any) -> None:
         Cleaner(site_model=model)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="the metadata stage still reads the blocks the site model dropped: with no headline in the URL, "
-    "a learned menu line becomes the title and loses its site-model reason",
-)
 def test_a_learned_menu_line_is_not_the_title(text_model: SiteModel) -> None:
     result = Cleaner(site_model=text_model).clean(text_page(NEW), url=f"https://{HOST}/news/{NEW}")
     assert removed(result)["Letters to the Editor"].startswith("site-model:")

@@ -335,6 +335,15 @@ def _host(url: str) -> str | None:
 
 
 def _umask() -> int:
-    mask = os.umask(0)
+    """The process's umask: read from /proc where there is one (setting it to read it back is a race
+    with any other thread creating files), else set and restored at once."""
+    try:
+        with open("/proc/self/status", encoding="ascii") as fh:
+            for line in fh:
+                if line.startswith("Umask:"):
+                    return int(line.split()[1], 8)
+    except (OSError, ValueError):
+        pass
+    mask = os.umask(0o022)
     os.umask(mask)
     return mask
