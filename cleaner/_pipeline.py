@@ -87,6 +87,8 @@ DEFAULT_MAX_BYTES: int | None = 50 * 1024 * 1024
 # longer than any article, short enough that classifying it stays quick (about 0.4 ms a block).
 DEFAULT_MAX_PAGE_TEXT_CHARS: int | None = 500_000
 _MODES: tuple[str, ...] = get_args(Mode)
+# Learned chrome lines whose lexicon category a Cleaner remembers (forgotten all at once beyond this).
+_CATEGORY_MEMO_SIZE = 100_000
 _MODE_NAMES: dict[str, Mode] = {"auto": "auto", "html": "html", "text": "text"}
 _LONE_SURROGATE = re.compile("[\ud800-\udfff]")
 # Control and bidi formatting characters have no place in a URL given back in the metadata.
@@ -201,6 +203,7 @@ class Cleaner:
         if site_model is not None and not isinstance(site_model, SiteModel):
             raise TypeError(f"site_model must be a SiteModel, not {type(site_model).__name__}")
         self.site_model = site_model
+        self._learned_categories: dict[str, str | None] = {}
         self.lexicon = lexicon or default_lexicon()
         self.matcher = ChromeMatcher(self.lexicon)
         load_public_suffixes()
@@ -275,8 +278,15 @@ class Cleaner:
         return self.site_model.get(site_key(url, rules.name if rules is not None else None, site))
 
     def _lexicon_category(self, text: str, words: int) -> str | None:
+        """The lexicon's category of a learned chrome line, remembered: the same lines recur page after page."""
+        memo = self._learned_categories
+        if text in memo:
+            return memo[text]
+        if len(memo) >= _CATEGORY_MEMO_SIZE:
+            memo.clear()
         found = self.matcher.match_short(text, words)
-        return found.category if found is not None else None
+        memo[text] = category = found.category if found is not None else None
+        return category
 
     def learning_view(
         self,

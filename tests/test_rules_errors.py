@@ -167,7 +167,7 @@ def test_the_engine_assigns_only_known_categories() -> None:
 def test_the_readme_lists_the_known_categories() -> None:
     text = README.read_text(encoding="utf-8")
     listed = text.split("must be one cleaner knows:", 1)[1].split("- or one the file declares", 1)[0]
-    assert set(re.findall(r"`([a-z_]+)`", listed)) == known_categories()
+    assert set(re.findall(r"`([a-z_-]+)`", listed)) == known_categories()
 
 
 # --- warnings when loading ---

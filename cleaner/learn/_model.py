@@ -81,8 +81,6 @@ class SiteProfile:
     chrome: dict[int, int] = field(default_factory=dict)  # fingerprint -> pages it occurs on
     tails: dict[int, int] = field(default_factory=dict)  # fingerprint -> pages where it opens a chrome tail
     texts: dict[int, str] = field(default_factory=dict)  # a readable text per fingerprint, when known
-    # the lexicon's category of each chrome line, found on its first drop (the same lines recur page after page)
-    _categories: dict[int, str] = field(default_factory=dict, repr=False, compare=False)
 
     def apply(self, blocks: list[Block], category_of: Callable[[str, int], str | None] | None = None) -> int:
         """Drop this site's chrome among the undecided ``blocks``; how many were dropped.
@@ -97,9 +95,7 @@ class SiteProfile:
                 # a tail goes on through the short repeated lines inside it (comment counts, "More")
                 in_tail = h in self.tails or (in_tail and b.words <= TAIL_HEADING_MAX_WORDS)
                 if b.decision is None:
-                    category = self._categories.get(h)
-                    if category is None:
-                        category = self._categories[h] = _category(b, category_of)
+                    category = _category(b, category_of)
                     if category not in LEFT_TO_THE_ENGINE:
                         b.drop(category, f"site-model:{self.site}:seen-on-{seen}-of-{self.pages}-pages")
                         dropped += 1

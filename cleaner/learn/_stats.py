@@ -139,7 +139,6 @@ class SiteStats:
     def merge(self, other: SiteStats) -> None:
         for site, sample in other.sites.items():
             mine = self.sites.get(site)
-            if mine is None:
-                self.sites[site] = sample
-            else:
-                mine.merge(sample)
+            if mine is None:  # a sample of our own: the other learner may go on adding to its own
+                mine = self.sites[site] = SiteSample(max_pages=self.max_pages)
+            mine.merge(sample)
