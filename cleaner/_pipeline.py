@@ -77,6 +77,7 @@ from .frontends import (
     check_engine,
     frontend,
     page_lines,
+    page_url,
 )
 from .learn._model import SiteModel, SiteProfile, site_key
 from .rules import RuleBook, SiteRules
@@ -269,8 +270,15 @@ class Cleaner:
         page = frontend(TEXT if mode == "text" else self.engine).segment(
             text, url=url, rules=rules, settings=self._settings
         )
-        profile = self._profile(url, rules, site or self.site)
+        profile = self._profile(url or self._declared_url(page), rules, site or self.site)
         return self._run(page, url=url, mode=mode, rules=rules, profile=profile)
+
+    def _declared_url(self, page: Page) -> str | None:
+        """A page that came without a URL is filed under the one it gives for itself (a folder of saved
+        pages), as the learning pass filed it; only looked for when a model could use it."""
+        if self.site_model is None or not len(self.site_model):
+            return None
+        return _as_url(page_url(page.tree))
 
     def _profile(self, url: str | None, rules: SiteRules | None, site: str | None) -> SiteProfile | None:
         if self.site_model is None:
@@ -318,7 +326,12 @@ class Cleaner:
         key = site_key(clean_url, rules.name if rules is not None else None, site or self.site)
         if mode_ == "text":
             return key, split_blocks(text)
-        return key, page_lines(text, rules)
+        blocks, declared = page_lines(text, rules)
+        if clean_url is None and site is None and self.site is None:
+            declared = _as_url(declared)
+            if declared is not None and _parses(declared):
+                key = site_key(declared, rules.name if rules is not None else None)
+        return key, blocks
 
     def _run(
         self, page: Page, *, url: str | None, mode: str, rules: SiteRules | None, profile: SiteProfile | None = None

@@ -291,6 +291,26 @@ def test_a_saved_model_cleans_as_the_learning_run(cli: Cli, pages: Path, tmp_pat
     assert records(tmp_path / "b.jsonl") == records(tmp_path / "a.jsonl")
 
 
+@pytest.mark.parametrize("declared", ["og", "canonical"])
+def test_saved_html_pages_are_filed_under_the_url_they_give(cli: Cli, tmp_path: Path, declared: str) -> None:
+    """A folder of saved pages has no URLs: each page's og:url or canonical link names its site."""
+    folder = tmp_path / "saved"
+    folder.mkdir()
+    for i in [*LEARNED, NEW]:
+        tag = (
+            f'<meta property="og:url" content="{url(i)}">'
+            if declared == "og"
+            else f'<link rel="canonical" href="{url(i)}">'
+        )
+        (folder / f"page-{i}.html").write_text(html_page(i).replace("<head>", "<head>" + tag), encoding="utf-8")
+    res = cli("clean", folder, "--learn", "-o", tmp_path / "out.jsonl", "-j", "1")
+    assert res.exit_code == 0, res.output
+    assert "learned 1 of 1 sites from 9 documents (0 without a site" in res.stderr
+    for r in records(tmp_path / "out.jsonl"):
+        assert PROMO not in r["text"] and article(int(r["id"].split("-")[1].split(".")[0]))[0] in r["text"]
+        assert {b["text"]: b["reason"] for b in r["removed"]}[PROMO].startswith(f"site-model:{SITE}:")
+
+
 def test_too_few_pages_learn_nothing(cli: Cli, pages: Path, tmp_path: Path) -> None:
     res = cli("clean", pages, "--learn", "--learn-min-pages", "20", "-o", tmp_path / "a.jsonl", "-j", "1")
     assert res.exit_code == 0, res.output

@@ -23,16 +23,26 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from functools import cache
-from typing import TYPE_CHECKING, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 from ._page import Alternative, Page, Rendering, Settings, cut_at_line
 
 
-def page_lines(markup: str, rules: SiteRules | None) -> list[Block]:
-    """An HTML page's full-page line blocks (for site statistics); imports lxml only when called."""
+def page_lines(markup: str, rules: SiteRules | None) -> tuple[list[Block], str | None]:
+    """An HTML page's full-page line blocks and the URL it gives for itself (for site statistics);
+    imports lxml only when called."""
     from ._markup import page_lines as lines
 
     return lines(markup, rules)
+
+
+def page_url(tree: Any) -> str | None:
+    """The URL a segmented page's tree gives for itself (og:url, canonical link); None without a tree."""
+    if tree is None:
+        return None
+    from ._markup import page_url as url
+
+    return url(tree)
 
 
 if TYPE_CHECKING:
@@ -52,6 +62,7 @@ __all__ = [
     "cut_at_line",
     "frontend",
     "page_lines",
+    "page_url",
 ]
 
 

@@ -360,6 +360,19 @@ _META_FIELDS = {
 _LD_MAX_CHARS = 200_000  # a JSON-LD block longer than this is not read (it is data, not page metadata)
 
 
+def declared_url(root: html.HtmlElement) -> str | None:
+    """The URL a page gives for itself (``og:url``, else ``<link rel=canonical>``); None when it gives none.
+    What site statistics file a saved page under when no URL came with it."""
+    for el in root.iter("meta"):
+        if (el.get("property") or el.get("name") or "").strip().lower() == "og:url" and (
+            el.get("content") or ""
+        ).strip():
+            return str(el.get("content")).strip()
+    link = root.find(".//link[@rel='canonical']")
+    href = link.get("href") if link is not None else None
+    return href.strip() if href and href.strip() else None
+
+
 def declared_fields(root: html.HtmlElement) -> _Declared:
     """What the page declares for machines, read in one pass: ``<meta>`` tags, JSON-LD, ``<title>``, canonical link."""
     found: dict[str, str] = {}
