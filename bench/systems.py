@@ -55,16 +55,20 @@ def _cleaner(mode: str, site_rules: bool, engine: str = "accurate") -> Callable[
     def factory() -> Extract:
         import cleaner
 
-        c = cleaner.Cleaner(mode=mode, site_rules=site_rules, engine=engine)  # type: ignore[arg-type]
-
-        def extract(data: bytes | str, url: str | None) -> Output:
-            r = c.clean(data, url=url)
-            m = r.metadata
-            return r.text, {"title": m.title, "author": m.author, "date": m.date}
-
-        return extract
+        return _extract_with(cleaner.Cleaner(mode=mode, site_rules=site_rules, engine=engine))  # type: ignore[arg-type]
 
     return factory
+
+
+def _extract_with(c: Any) -> Extract:
+    """A Cleaner as a system: its text, and the metadata fields the harness scores."""
+
+    def extract(data: bytes | str, url: str | None) -> Output:
+        r = c.clean(data, url=url)
+        m = r.metadata
+        return r.text, {"title": m.title, "author": m.author, "date": m.date}
+
+    return extract
 
 
 def _cleaner_learning(mode: str, engine: str = "accurate") -> Callable[[], Learn]:
@@ -80,14 +84,7 @@ def _cleaner_learning(mode: str, engine: str = "accurate") -> Callable[[], Learn
             learner = SiteLearner(base)
             for data, url in pages:
                 learner.add(data, url=url)
-            learned = cleaner.Cleaner(mode=mode, engine=engine, site_model=learner.model())  # type: ignore[arg-type]
-
-            def extract(data: bytes | str, url: str | None) -> Output:
-                r = learned.clean(data, url=url)
-                m = r.metadata
-                return r.text, {"title": m.title, "author": m.author, "date": m.date}
-
-            return extract
+            return _extract_with(cleaner.Cleaner(mode=mode, engine=engine, site_model=learner.model()))  # type: ignore[arg-type]
 
         return learn
 

@@ -66,7 +66,7 @@ from ._model import (
     Result,
 )
 from ._outside import add_outside_blocks
-from ._segment import split_blocks
+from ._segment import split_lines
 from .frontends import (
     DEFAULT_ENGINE,
     TEXT,
@@ -304,8 +304,8 @@ class Cleaner:
         mode: str | None = None,
         charset: object = None,
         site: str | None = None,
-    ) -> tuple[str | None, list[Block]]:
-        """A page as site statistics see it: its site key and its blocks, undecided.
+    ) -> tuple[str | None, list[str]]:
+        """A page as site statistics see it: its site key and its blocks' texts.
 
         A text dump gives its lines; HTML its full-page rendering (what the
         fallback path cleans, and a superset of what an extractor keeps). A page
@@ -325,7 +325,7 @@ class Cleaner:
         rules = self.resolve_site(clean_url, text, site or self.site)
         key = site_key(clean_url, rules.name if rules is not None else None, site or self.site)
         if mode_ == "text":
-            return key, split_blocks(text)
+            return key, split_lines(text)
         blocks, declared = page_lines(text, rules)
         if clean_url is None and site is None and self.site is None:
             declared = _as_url(declared)

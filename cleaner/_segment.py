@@ -59,3 +59,8 @@ def split_blocks(text: str) -> list[Block]:
         blocks.append(Block(len(blocks), line, "line", gap))
         gap = False
     return blocks
+
+
+def split_lines(text: str) -> list[str]:
+    """The texts of ``split_blocks(text)``, without building blocks (site statistics need no more)."""
+    return [line for line in map(str.strip, _normalise_page(text).split("\n")) if line]

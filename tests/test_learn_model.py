@@ -36,7 +36,7 @@ CHANGING = [f"Headline {a} {b} today" for a in "abcdefghij" for b in ("north", "
 
 
 def sketch(texts: list[str]) -> PageSketch:
-    return PageSketch.of(texts, [len(t.split()) for t in texts])
+    return PageSketch.of(texts)
 
 
 def sample_of(pages: list[list[str]]) -> SiteSample:

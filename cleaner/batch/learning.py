@@ -129,12 +129,11 @@ def collect_texts(
             continue
         try:
             with deadline(timeout):
-                key, blocks = cleaner.learning_view(data, url=doc.url, mode=doc.mode, charset=doc.charset, site=site)
+                key, texts = cleaner.learning_view(data, url=doc.url, mode=doc.mode, charset=doc.charset, site=site)
         except (DocumentTimeout, Exception):  # left out of the statistics by the first pass too
             continue
-        if key is None or not blocks or not collector.wants(key):
+        if key is None or not texts or not collector.wants(key):
             continue
-        texts = [b.text for b in blocks]
         collector.add(key, texts)
         if on_page is not None:
             on_page(key, texts)

@@ -28,8 +28,8 @@ from typing import TYPE_CHECKING, Any, Protocol
 from ._page import Alternative, Page, Rendering, Settings, cut_at_line
 
 
-def page_lines(markup: str, rules: SiteRules | None) -> tuple[list[Block], str | None]:
-    """An HTML page's full-page line blocks and the URL it gives for itself (for site statistics);
+def page_lines(markup: str, rules: SiteRules | None) -> tuple[list[str], str | None]:
+    """An HTML page's full-page lines and the URL it gives for itself (for site statistics);
     imports lxml only when called."""
     from ._markup import page_lines as lines
 
@@ -46,7 +46,6 @@ def page_url(tree: Any) -> str | None:
 
 
 if TYPE_CHECKING:
-    from .._model import Block
     from ..rules import SiteRules
 
 __all__ = [

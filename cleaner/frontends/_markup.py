@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any
 from .._decode import repair_text
 from .._html_text import tree_to_text
 from .._model import Block, Metadata
-from .._segment import split_blocks
+from .._segment import split_blocks, split_lines
 from ..html._kind import ARTICLE, page_kind
 from ..html._meta import declared_url, html_metadata
 from ..html._parse import head_only, parse_markup
@@ -55,7 +55,7 @@ def whole_page(root: Any) -> Callable[[], list[Block]]:
     return lambda: split_blocks(repair_text(tree_to_text(root)))
 
 
-def page_lines(markup: str, rules: SiteRules | None) -> tuple[list[Block], str | None]:
+def page_lines(markup: str, rules: SiteRules | None) -> tuple[list[str], str | None]:
     """The whole page as line blocks, pruned by the site's rules, and the URL the page gives for itself:
     how site statistics see an HTML page."""
     parsed = parse_markup(markup)
@@ -65,7 +65,7 @@ def page_lines(markup: str, rules: SiteRules | None) -> tuple[list[Block], str |
         rules.prune_tree(parsed.root)
     # not repaired (ftfy can take 20 ms on a page with mojibake): statistics only need the lines to be
     # alike from page to page, and a repaired line differs from its raw self on those pages alone
-    return split_blocks(tree_to_text(parsed.root)), declared_url(parsed.root)
+    return split_lines(tree_to_text(parsed.root)), declared_url(parsed.root)
 
 
 def page_url(root: Any) -> str | None:

@@ -58,11 +58,11 @@ class SiteLearner:
     ) -> str | None:
         """File one page under its site; the site key, or None when the page has none (or no text)."""
         self.pages += 1
-        key, blocks = self.cleaner.learning_view(data, url=url, mode=mode, charset=charset, site=site)
-        if key is None or not blocks:
+        key, lines = self.cleaner.learning_view(data, url=url, mode=mode, charset=charset, site=site)
+        if key is None or not lines:
             self.unsited += key is None
             return None
-        self.add_sketch(key, PageSketch.of([b.text for b in blocks], [b.text.count(" ") + 1 for b in blocks]))
+        self.add_sketch(key, PageSketch.of(lines))
         return key
 
     def add_sketch(self, site: str, sketch: PageSketch) -> None:

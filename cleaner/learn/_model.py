@@ -81,6 +81,8 @@ class SiteProfile:
     chrome: dict[int, int] = field(default_factory=dict)  # fingerprint -> pages it occurs on
     tails: dict[int, int] = field(default_factory=dict)  # fingerprint -> pages where it opens a chrome tail
     texts: dict[int, str] = field(default_factory=dict)  # a readable text per fingerprint, when known
+    # "site-model:...:seen-on-N-of-M-pages" by N, made once: one string shared by every block it names
+    _reasons: dict[int, str] = field(default_factory=dict, repr=False, compare=False)
 
     def apply(self, blocks: list[Block], category_of: Callable[[str, int], str | None] | None = None) -> int:
         """Drop this site's chrome among the undecided ``blocks``; how many were dropped.
@@ -89,19 +91,24 @@ class SiteProfile:
         """
         dropped = 0
         in_tail = False
+        chrome, tails, reasons = self.chrome, self.tails, self._reasons
+        tail_reason = f"site-model:{self.site}:tail-after-repeated-heading"
         for b, h in zip(blocks, fingerprints([b.text for b in blocks]), strict=True):
-            seen = self.chrome.get(h)
+            seen = chrome.get(h)
             if seen is not None:
                 # a tail goes on through the short repeated lines inside it (comment counts, "More")
-                in_tail = h in self.tails or (in_tail and b.words <= TAIL_HEADING_MAX_WORDS)
+                in_tail = h in tails or (in_tail and b.words <= TAIL_HEADING_MAX_WORDS)
                 if b.decision is None:
                     category = _category(b, category_of)
                     if category not in LEFT_TO_THE_ENGINE:
-                        b.drop(category, f"site-model:{self.site}:seen-on-{seen}-of-{self.pages}-pages")
+                        reason = reasons.get(seen)
+                        if reason is None:
+                            reason = reasons[seen] = f"site-model:{self.site}:seen-on-{seen}-of-{self.pages}-pages"
+                        b.drop(category, reason)
                         dropped += 1
             elif in_tail and b.words < TAIL_MAX_WORDS:
                 if b.decision is None:
-                    b.drop(SITE_CHROME, f"site-model:{self.site}:tail-after-repeated-heading")
+                    b.drop(SITE_CHROME, tail_reason)
                     dropped += 1
             else:
                 in_tail = False

@@ -50,7 +50,7 @@ class CandidatePages:
         text = "\n".join(lines) + "\n"
         if len(text) > MAX_TEST_CHARS or _looks_like_html(text):
             return  # a test's text is cleaned in auto mode: it must read as the dump it is
-        entry = (PageSketch.of(lines, [len(t.split()) for t in lines]).digest, text)
+        entry = (PageSketch.of(lines).digest, text)
         if entry in pages or (len(pages) >= self.keep and entry > pages[-1]):
             return
         if len(toml_multiline(text).encode("utf-8", "replace")) > MAX_TEST_BYTES:
