@@ -321,6 +321,12 @@ class Cleaner:
             clean_url = None
         if mode_ == "auto":
             mode_ = "html" if looks_like_html(text) else "text"
+        if mode_ == "text":
+            # a dump's site is its URL's host (or the forced site) whatever rules it has; its rules name
+            # it only when neither is known
+            key = site_key(clean_url, None, site or self.site)
+            if key is not None:
+                return key, split_lines(text)
         # not repaired as a dump to clean is: see page_lines
         rules = self.resolve_site(clean_url, text, site or self.site)
         key = site_key(clean_url, rules.name if rules is not None else None, site or self.site)

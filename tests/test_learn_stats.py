@@ -29,7 +29,7 @@ NORMALISED = [
     ("Page 3 of 127", "page 0 of 0"),
     ("  Sign in\t", "sign in"),
     ("Share\ton\r\nFacebook", "share on facebook"),
-    ("Straße", "strasse"),
+    ("Straße", "straße"),  # lower(), not casefold(): a site prints its chrome in one spelling
     ("ÉCOLE 2024", "école 0"),
     ("a\u00a0b", "a b"),  # no-break space
     ("a\u2003 b", "a b"),  # em space next to a space
@@ -43,7 +43,7 @@ KNOWN = {
     "Most Popular": 0x749AA2141FA504E7,
     "Home": 0x71D60CD0043001AA,
     "© 2024 Example News. All rights reserved.": 0xA3598D2525B70E8B,
-    "Straße 12": 0x85DBE18112C20356,
+    "Straße 12": 0x09B51715150203D2,
 }
 
 # lists of block texts, as segmenters give them and as other callers might

@@ -20,6 +20,7 @@ import zlib
 from collections import Counter
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
+from itertools import pairwise
 from pathlib import Path
 from typing import Any
 
@@ -180,24 +181,22 @@ def _tails(
     opens: Counter[int] = Counter()
     for page in pages:
         hashes, words = page.hashes, page.words
-        unique = [i for i, h in enumerate(hashes) if h not in chrome]
+        repeated = [h in chrome for h in hashes]
+        unique = [i for i, r in enumerate(repeated) if not r]
         if not unique:
             continue
-        article = max(unique, key=lambda i: (words[i], -i))
+        article = max(unique, key=words.__getitem__)  # the first of the longest
+        # the runs between consecutive repeated blocks after the article, each opened by the first of them
+        marks = [i for i in range(article + 1, len(hashes)) if repeated[i]] + [len(hashes)]
         seen: set[int] = set()
-        i = article + 1
-        while i < len(hashes):
+        for i, j in pairwise(marks):
             h = hashes[i]
-            j = i + 1
-            while j < len(hashes) and hashes[j] not in chrome:
-                j += 1
-            if h in chrome and h not in seen and words[i] <= TAIL_HEADING_MAX_WORDS and j > i + 1:
-                seen.add(h)
-                run = range(i + 1, j)
-                recurring = sum(counts[hashes[k]] > 1 for k in run)
-                if max(words[i + 1 : j]) < TAIL_MAX_WORDS and 2 * recurring >= len(run):
-                    opens[h] += 1
-            i = j
+            if j == i + 1 or h in seen or words[i] > TAIL_HEADING_MAX_WORDS:
+                continue
+            seen.add(h)
+            recurring = sum(counts[hashes[k]] > 1 for k in range(i + 1, j))
+            if max(words[i + 1 : j]) < TAIL_MAX_WORDS and 2 * recurring >= j - i - 1:
+                opens[h] += 1
     return {h: n for h, n in opens.items() if n >= needed and n >= TAIL_SHARE * chrome[h]}
 
 
