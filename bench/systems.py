@@ -84,7 +84,7 @@ def _cleaner_learning(mode: str, engine: str = "accurate") -> Callable[[], Learn
             learner = SiteLearner(base)
             for data, url in pages:
                 learner.add(data, url=url)
-            return _extract_with(cleaner.Cleaner(mode=mode, engine=engine, site_model=learner.model()))  # type: ignore[arg-type]
+            return _extract_with(base.with_site_model(learner.model()))
 
         return learn
 

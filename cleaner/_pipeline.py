@@ -219,6 +219,18 @@ class Cleaner:
         if self.rulebook is not None and site:
             self.rulebook.require(site)  # an unknown forced site is a setup error, not a per-page one
 
+    def with_site_model(self, site_model: SiteModel | None) -> Cleaner:
+        """This Cleaner with another site model, sharing everything already built (lexicons, rules):
+        what ``--learn`` cleans with once its first pass has learned the model."""
+        if site_model is not None and not isinstance(site_model, SiteModel):
+            raise TypeError(f"site_model must be a SiteModel, not {type(site_model).__name__}")
+        other = object.__new__(Cleaner)  # not copy.copy: __reduce__ rebuilds from the settings, as pickling must
+        other.__dict__.update(self.__dict__)
+        other._config = {**self._config, "site_model": site_model}
+        other.site_model = site_model
+        other._learned_categories = {}
+        return other
+
     def __reduce__(self) -> tuple[Any, tuple[()]]:
         return functools.partial(Cleaner, **self._config), ()
 

@@ -354,3 +354,15 @@ def test_learning_usage_errors(cli: Cli, pages: Path, tmp_path: Path, args: list
     assert message in flat(res.output)
     assert not (tmp_path / "out.jsonl").exists() and not (tmp_path / "new.json").exists()
     assert pages.read_bytes() == before
+
+
+def test_with_site_model_shares_what_is_built(text_model: SiteModel, plain: Cleaner) -> None:
+    learned = plain.with_site_model(text_model)
+    assert learned.rulebook is plain.rulebook and learned.matcher is plain.matcher  # nothing rebuilt
+    assert plain.site_model is None  # the original is unchanged
+    result = learned.clean(text_page(NEW), url=url(NEW))
+    assert removed(result)[PROMO].startswith(f"site-model:{SITE}:")
+    assert pickle.loads(pickle.dumps(learned)).clean(text_page(NEW), url=url(NEW)).text == result.text
+    assert record(plain.clean(text_page(NEW), url=url(NEW))) != record(result)
+    with pytest.raises(TypeError):
+        plain.with_site_model("model.json")  # type: ignore[arg-type]

@@ -443,7 +443,7 @@ def clean_command(
         if save_site_model is not None:
             model.save(save_site_model)
         config = replace(config, site_model=model)
-        cleaner = build_cleaner(config)
+        cleaner = cleaner.with_site_model(model)  # the rules and lexicons already built
     run_config = RunConfig(cleaner=config, jobs=jobs or default_jobs(), timeout=timeout or None)
     writer = make_writer(out, readers, overwrite)
     show = not quiet and sys.stderr.isatty() and not single(readers)

@@ -174,9 +174,10 @@ def _tails(
     after the page's article: "Most Popular" over headlines that change from day to day.
 
     The article is the page's longest unrepeated block; a run is what follows the line up to the next
-    repeated block. A run that holds a long block (reader comments) never counts, nor one whose
-    blocks are each on one page only: a list of headlines recurs from page to page (the same stories
-    are "most read" for days), a reference page's own entries under a repeated heading do not.
+    repeated block. A run that holds a long block (reader comments) never counts, nor one that reads
+    like the page's own short entries: a list of other stories either recurs from page to page (the
+    same stories are "most read" for days) or is headlines, which do not end as sentences do; a
+    reference page's entries under a repeated heading ("Instance properties") are neither.
     """
     opens: Counter[int] = Counter()
     for page in pages:
@@ -194,8 +195,10 @@ def _tails(
             if j == i + 1 or h in seen or words[i] > TAIL_HEADING_MAX_WORDS:
                 continue
             seen.add(h)
+            run = j - i - 1
             recurring = sum(counts[hashes[k]] > 1 for k in range(i + 1, j))
-            if max(words[i + 1 : j]) < TAIL_MAX_WORDS and 2 * recurring >= j - i - 1:
+            headlines = run - sum(page.sentences[i + 1 : j])
+            if max(words[i + 1 : j]) < TAIL_MAX_WORDS and (2 * recurring >= run or 4 * headlines >= 3 * run):
                 opens[h] += 1
     return {h: n for h, n in opens.items() if n >= needed and n >= TAIL_SHARE * chrome[h]}
 

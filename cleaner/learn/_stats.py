@@ -28,6 +28,8 @@ MAX_PAGES_PER_SITE = 2000
 # must not cost 50,000 entries).
 MAX_BLOCKS_PER_PAGE = 1500
 _FULL = 1 << 64
+# A block ending in one of these ends as a sentence does; a headline mostly does not.
+_SENTENCE_END = frozenset([b".", b"!", b"?", b":", b";", b'"', b")"])
 _DIGITS = re.compile(r"[0-9]+")
 _DIGITS_TO_ZERO = bytes.maketrans(b"123456789", b"000000000")
 _SPACES = re.compile(rb"[ \t\r]+")
@@ -97,11 +99,16 @@ class PageSketch:
 
     hashes: array[int]  # "Q": 64-bit fingerprints
     words: array[int]  # "I": words of the normalised block (spaces + 1)
+    sentences: array[int]  # "B": 1 where the block ends as a sentence does
 
     @classmethod
     def of(cls, texts: list[str]) -> PageSketch:
         lines = _normalised_lines(texts[:MAX_BLOCKS_PER_PAGE])
-        return cls(array("Q", _hashes(lines)), array("I", [line.count(b" ") + 1 for line in lines]))
+        return cls(
+            array("Q", _hashes(lines)),
+            array("I", [line.count(b" ") + 1 for line in lines]),
+            array("B", [line[-1:] in _SENTENCE_END for line in lines]),
+        )
 
     @property
     def digest(self) -> int:
