@@ -297,8 +297,9 @@ class Cleaner:
             return None
         return self.site_model.get(site_key(url, rules.name if rules is not None else None, site))
 
-    def _lexicon_category(self, text: str, words: int) -> str | None:
-        """The lexicon's category of a learned chrome line, remembered: the same lines recur page after page."""
+    def lexicon_category(self, text: str, words: int) -> str | None:
+        """The lexicon's category of a line (``words`` long), or None; remembered, since the lines a site
+        model drops recur page after page."""
         memo = self._learned_categories
         if text in memo:
             return memo[text]
@@ -333,23 +334,21 @@ class Cleaner:
             clean_url = None
         if mode_ == "auto":
             mode_ = "html" if looks_like_html(text) else "text"
+        forced = site or self.site
+        key = site_key(clean_url, None, forced)
         if mode_ == "text":
-            # a dump's site is its URL's host (or the forced site) whatever rules it has; its rules name
-            # it only when neither is known
-            key = site_key(clean_url, None, site or self.site)
-            if key is not None:
-                return key, split_lines(text)
-        # not repaired as a dump to clean is: see page_lines
-        rules = self.resolve_site(clean_url, text, site or self.site)
-        key = site_key(clean_url, rules.name if rules is not None else None, site or self.site)
-        if mode_ == "text":
+            # not repaired as a dump to clean is (see page_lines); its rules name its site only when
+            # neither a URL's host nor a forced site does
+            if key is None:
+                rules = self.resolve_site(clean_url, text, forced)
+                key = rules.name if rules is not None else None
             return key, split_lines(text)
-        blocks, declared = page_lines(text, rules)
-        if clean_url is None and site is None and self.site is None:
-            declared = _as_url(declared)
-            if declared is not None and _parses(declared):
-                key = site_key(declared, rules.name if rules is not None else None)
-        return key, blocks
+        rules = self.resolve_site(clean_url, text, forced)  # they prune the page before it is rendered
+        lines, declared = page_lines(text, rules)
+        if key is None:  # the URL the page gives for itself, else the site its rules name
+            given = _as_url(declared) if clean_url is None else None
+            key = site_key(given if given is not None and _parses(given) else None, rules.name if rules else None)
+        return key, lines
 
     def _run(
         self, page: Page, *, url: str | None, mode: str, rules: SiteRules | None, profile: SiteProfile | None = None
@@ -491,7 +490,7 @@ class Cleaner:
         if rules is not None:
             rules.apply_text(blocks)
         seen = blocks
-        if profile is not None and profile.apply(blocks, self._lexicon_category):
+        if profile is not None and profile.apply(blocks, self.lexicon_category):
             # the site's repeated blocks leave the page before the classifier reads it: its region search
             # then finds the article (and the comments under it) as one run, no longer cut by chrome
             seen = [b for b in blocks if not b.reason.startswith("site-model:")]

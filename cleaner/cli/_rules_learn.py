@@ -190,17 +190,12 @@ class _Publisher:
     base: RuleBook
     overwrite: bool
 
-    def category_of(self, text: str, words: int) -> str | None:
-        """The lexicon's category of a line, as the site model names what it drops."""
-        found = self.cleaner.matcher.match_short(text, words)
-        return found.category if found is not None else None
-
     def write(self, profile: SiteProfile) -> Written | None:
         """None when the file was not written (the reason is on stderr)."""
         site = comment_safe(profile.site)
         try:
             done = publish(
-                self.out_dir, profile, self.settings, self.category_of, self.tester,
+                self.out_dir, profile, self.settings, self.cleaner.lexicon_category, self.tester,
                 self.pages.pages(profile.site), overwrite=self.overwrite,
             )  # fmt: skip
         except FileExistsError as exc:

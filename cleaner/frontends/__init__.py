@@ -40,9 +40,9 @@ def page_url(tree: Any) -> str | None:
     """The URL a segmented page's tree gives for itself (og:url, canonical link); None without a tree."""
     if tree is None:
         return None
-    from ._markup import page_url as url
+    from ..html._meta import declared_url
 
-    return url(tree)
+    return declared_url(tree)
 
 
 if TYPE_CHECKING:

@@ -66,8 +66,3 @@ def page_lines(markup: str, rules: SiteRules | None) -> tuple[list[str], str | N
     # not repaired (ftfy can take 20 ms on a page with mojibake): statistics only need the lines to be
     # alike from page to page, and a repaired line differs from its raw self on those pages alone
     return split_lines(tree_to_text(parsed.root)), declared_url(parsed.root)
-
-
-def page_url(root: Any) -> str | None:
-    """The URL a parsed page gives for itself (for a page that came without one)."""
-    return declared_url(root) if root is not None else None
