@@ -8,15 +8,18 @@
 # first: decides whether the hot modules load compiled or as pure Python (see _core)
 from ._core import compiled
 from ._decode import BinaryInputError
-from ._model import Block, Metadata, Result
-from ._pipeline import Cleaner, clean
+from ._model import RECORD_SCHEMA, Block, Metadata, Result
+from ._pipeline import Cleaner, clean, warm
+from ._prefilter import CacheWarning
 from ._version import __version__
 from .learn import LearnSettings, SiteLearner, SiteModel, learn_site_model
 from .rules import RuleError, RuleFileWarning
 
 __all__ = [
+    "RECORD_SCHEMA",
     "BinaryInputError",
     "Block",
+    "CacheWarning",
     "Cleaner",
     "LearnSettings",
     "Metadata",
@@ -29,4 +32,5 @@ __all__ = [
     "clean",
     "compiled",
     "learn_site_model",
+    "warm",
 ]

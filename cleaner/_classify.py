@@ -21,6 +21,7 @@ import re
 from bisect import bisect_right
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any, Final
 
 import re2
@@ -110,7 +111,7 @@ class Chrome:
 class ChromeMatcher:
     """All lexicon patterns compiled into a few combined regular expressions."""
 
-    def __init__(self, lexicon: Lexicon) -> None:
+    def __init__(self, lexicon: Lexicon, cache_dir: str | Path | None = None) -> None:
         self.categories = {c.name: c for c in lexicon.categories}
         self.line = self._combine(lexicon.categories, "line")
         self.sets = self._pattern_sets(lexicon.categories)
@@ -131,6 +132,7 @@ class ChromeMatcher:
         # every (kind, category) pattern on its own, in the sets' priority order
         self.checks: list[tuple[str, CategoryPatterns, Any]] = []
         self.scanner: PageScanner | None = None
+        self.scan_expressions: list[str] = []  # what the scanner's database is compiled from
         if self.sets is not None:
             self.checks = [
                 (kind, self.categories[n], _re2_compile(self.categories[n], kind))
@@ -141,7 +143,8 @@ class ChromeMatcher:
             if all(e is not None for e in expressions):
                 # ids past the checks are phrases: a block none of them touches needs no phrase count
                 literals = [re.escape(p) for p in phrases]
-                self.scanner = build_scanner([e for e in expressions if e is not None] + literals)
+                self.scan_expressions = [e for e in expressions if e is not None] + literals
+                self.scanner = build_scanner(self.scan_expressions, cache_dir)
 
     @staticmethod
     def _pattern_sets(cats: list[CategoryPatterns]) -> list[tuple[str, re2.Set, list[str]]] | None:
@@ -308,6 +311,26 @@ class ChromeMatcher:
         if best is None:
             return None
         return Chrome(best[1], f"generic:{best[1]}:phrases")
+
+
+# Compiled matchers, one per lexicon (and cache folder) in a process: every Cleaner built with the
+# bundled lexicons shares one, so a pipeline building a Cleaner per task or partition compiles the
+# patterns (and loads the scan database) once. The lexicon is held, so its id is not reused.
+_MATCHERS: dict[tuple[int, str | None], tuple[Lexicon, ChromeMatcher]] = {}
+_MATCHERS_KEPT = 8
+
+
+def chrome_matcher(lexicon: Lexicon, cache_dir: str | Path | None = None) -> ChromeMatcher:
+    """The process's compiled ChromeMatcher for ``lexicon``, built on first use."""
+    key = (id(lexicon), None if cache_dir is None else str(cache_dir))
+    held = _MATCHERS.get(key)
+    if held is not None and held[0] is lexicon:
+        return held[1]
+    matcher = ChromeMatcher(lexicon, cache_dir)
+    if len(_MATCHERS) >= _MATCHERS_KEPT:
+        _MATCHERS.clear()
+    _MATCHERS[key] = (lexicon, matcher)
+    return matcher
 
 
 def _word_limit(kind: str, cat: CategoryPatterns) -> int:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from dataclasses import asdict, dataclass, field
 from typing import Any, Literal
 
@@ -13,6 +14,38 @@ STATUS_EMPTY = "empty"  # decoded fine, but nothing looked like article prose
 STATUS_BINARY = "binary"  # input is not text (images, archives, NUL-heavy bytes)
 STATUS_TOO_LARGE = "too_large"  # input larger than the configured max_bytes
 STATUS_INVALID = "invalid"  # input of the wrong type (not str or bytes): a caller's bug, reported per document
+STATUS_TIMEOUT = "timeout"  # cleaning took longer than the timeout it was given
+
+# The flat record (Result.to_record): every key and the type of its value, in order. One
+# definition for the CLI's flat records and every integration's schema (Spark, Arrow,
+# datasets), so that a column means the same thing wherever it is read.
+# Types: "string" (may be null), "bool", "int", "list<string>".
+RECORD_SCHEMA: tuple[tuple[str, str], ...] = (
+    ("text", "string"),
+    ("status", "string"),
+    ("error", "string"),
+    ("mode", "string"),
+    ("truncated", "bool"),
+    ("title", "string"),
+    ("date", "string"),
+    ("author", "string"),
+    ("site", "string"),
+    ("domain", "string"),
+    ("description", "string"),
+    ("language", "string"),
+    ("url", "string"),
+    ("site_rule", "string"),
+    ("categories", "list<string>"),
+    ("tags", "list<string>"),
+    ("removed_count", "int"),
+    ("removed_words", "int"),
+    # a JSON object, category -> blocks removed: a fixed type where the categories are open-ended
+    ("removed_by_category", "string"),
+)
+# With ``to_record(removed=True)``: the removed blocks themselves, a list of
+# {"text", "category", "reason"} (all strings), in page order.
+RECORD_REMOVED_KEY = "removed"
+RECORD_REMOVED_FIELDS: tuple[str, ...] = ("text", "category", "reason")
 
 KEEP = "keep"
 DROP = "drop"
@@ -168,3 +201,42 @@ class Result:
         if blocks:
             out["blocks"] = [b.to_dict() for b in self.blocks]
         return out
+
+    def to_record(self, prefix: str = "", *, removed: bool = False) -> dict[str, Any]:
+        """One flat row: the keys of ``RECORD_SCHEMA``, each with ``prefix`` in front.
+
+        The shape every integration writes (datatrove metadata, Spark and Arrow
+        columns, ``datasets`` features) and the CLI's ``--flat`` records: only
+        strings, numbers, booleans and lists of strings, so it fits a fixed
+        schema. ``removed=True`` adds the removed blocks themselves under
+        ``removed`` (a list of {"text", "category", "reason"}).
+        """
+        gone = self.removed
+        per_category: dict[str, int] = {}
+        for b in gone:
+            per_category[b.category] = per_category.get(b.category, 0) + 1
+        meta = self.metadata
+        values: dict[str, Any] = {
+            "text": self.text,
+            "status": self.status,
+            "error": self.error,
+            "mode": self.mode,
+            "truncated": self.truncated,
+            "title": meta.title,
+            "date": meta.date,
+            "author": meta.author,
+            "site": meta.site,
+            "domain": meta.domain,
+            "description": meta.description,
+            "language": meta.language,
+            "url": meta.url,
+            "site_rule": meta.site_rule,
+            "categories": list(meta.categories),
+            "tags": list(meta.tags),
+            "removed_count": len(gone),
+            "removed_words": sum(b.words or len(b.text.split()) for b in gone),
+            "removed_by_category": json.dumps(per_category, sort_keys=True, ensure_ascii=False),
+        }
+        if removed:
+            values[RECORD_REMOVED_KEY] = [{"text": b.text, "category": b.category, "reason": b.reason} for b in gone]
+        return {prefix + key: value for key, value in values.items()}

@@ -37,7 +37,7 @@ from pathlib import Path
 from typing import Any, get_args
 from urllib.parse import urlsplit
 
-from ._classify import ChromeMatcher, classify
+from ._classify import chrome_matcher, classify
 from ._container import has_tree, label_link_text, refine_by_container
 from ._dates import load_url_dates
 from ._decode import (
@@ -59,6 +59,7 @@ from ._model import (
     STATUS_EMPTY,
     STATUS_INVALID,
     STATUS_OK,
+    STATUS_TIMEOUT,
     STATUS_TOO_LARGE,
     Block,
     Metadata,
@@ -66,7 +67,9 @@ from ._model import (
     Result,
 )
 from ._outside import add_outside_blocks
+from ._prefilter import ensure_cached
 from ._segment import split_lines
+from ._timeout import call_with_timeout
 from .frontends import (
     DEFAULT_ENGINE,
     TEXT,
@@ -141,6 +144,11 @@ class Cleaner:
         site_model: what was learned of sites from their other pages
             (:class:`cleaner.learn.SiteModel`): a page of a site in it first has
             that site's repeated blocks dropped, before the generic classifier.
+        timeout: seconds allowed to clean one document (None or 0: no limit);
+            a document that takes longer gives status ``timeout``. Works in any
+            thread and process (no signals; see ``cleaner._timeout``).
+        cache_dir: where the compiled pattern database is cached (default: the
+            ``CLEANER_CACHE_DIR`` environment variable, else ``~/.cache/cleaner``).
 
     Limits, and what happens beyond each:
 
@@ -175,6 +183,8 @@ class Cleaner:
         list_all_removed: bool = False,
         max_page_text_chars: int | None = DEFAULT_MAX_PAGE_TEXT_CHARS,
         site_model: SiteModel | None = None,
+        timeout: float | None = None,
+        cache_dir: str | Path | None = None,
     ) -> None:
         mode = _as_mode(mode) or mode
         if mode not in _MODES:
@@ -193,7 +203,12 @@ class Cleaner:
             "list_all_removed": list_all_removed,
             "max_page_text_chars": max_page_text_chars,
             "site_model": site_model,
+            "timeout": timeout,
+            "cache_dir": None if cache_dir is None else str(cache_dir),
         }
+        if timeout is not None and not (isinstance(timeout, int | float) and timeout >= 0):
+            raise ValueError(f"timeout must be a number of seconds >= 0, not {timeout!r}")
+        self.timeout: float | None = timeout or None
         self.mode: Mode = mode
         self.engine = engine
         self.max_bytes = max_bytes
@@ -206,7 +221,7 @@ class Cleaner:
         self.site_model = site_model
         self._learned_categories: dict[str, str | None] = {}
         self.lexicon = lexicon or default_lexicon()
-        self.matcher = ChromeMatcher(self.lexicon)
+        self.matcher = chrome_matcher(self.lexicon, cache_dir)
         load_public_suffixes()
         if mode != "text":
             frontend(engine).load()  # configured once: the first HTML page should not pay the imports
@@ -242,6 +257,7 @@ class Cleaner:
         mode: Mode | None = None,
         charset: str | None = None,
         site: str | None = None,
+        timeout: float | None = None,
     ) -> Result:
         """Clean one document (HTML or a plain-text dump; bytes may be gzip-compressed).
 
@@ -251,11 +267,22 @@ class Cleaner:
         ``mode`` is read case-insensitively; an unknown one gives status "invalid".
         A URL that does not parse ("http://[/") is not used for cleaning but is
         given back in the metadata; lone surrogates in str input become U+FFFD.
+        ``timeout`` (seconds) overrides the Cleaner's for this call: past it the
+        result has status "timeout" and no text.
         """
         url = _as_url(url)
         if mode and _as_mode(mode) is None:  # None (or "") means the Cleaner's own mode
             return _failed(STATUS_INVALID, f"mode must be one of {', '.join(_MODES)}, not {mode!r}", url, self.mode)
         mode = _as_mode(mode) or self.mode
+        seconds = self.timeout if timeout is None else _as_seconds(timeout)
+        if not seconds:
+            return self._clean(data, url, mode, charset, site)
+        result, late = call_with_timeout(seconds, lambda: self._clean(data, url, mode, charset, site))
+        if result is None or late:
+            return _failed(STATUS_TIMEOUT, f"cleaning took longer than {seconds:g} s", url, mode)
+        return result
+
+    def _clean(self, data: object, url: str | None, mode: Mode, charset: object, site: str | None) -> Result:
         try:
             text = self._decode(_as_document(data), mode, _as_label(charset))
         except _Refused as refused:
@@ -570,6 +597,13 @@ def _parses(url: str) -> bool:
     return True
 
 
+def _as_seconds(value: object) -> float | None:
+    """A per-call timeout: a positive number of seconds, else no limit (a NaN from a data frame too)."""
+    if isinstance(value, bool) or not isinstance(value, int | float) or not value > 0:
+        return None
+    return float(value)
+
+
 def _as_mode(mode: object) -> Mode | None:
     """``mode`` as one of _MODES, case and spaces ignored ("HTML"); None when it is none of them."""
     if not isinstance(mode, str):
@@ -596,6 +630,19 @@ def _shared_cleaner(list_all_removed: bool, engine: str) -> Cleaner:
     return Cleaner(list_all_removed=list_all_removed, engine=engine)
 
 
+def warm(cache_dir: str | Path | None = None) -> Path | None:
+    """Compile the pattern database into the cache folder now (``cleaner warm``): its path, or None
+    without Hyperscan (nothing to cache). OSError when the folder cannot be written.
+
+    A process that finds the database cached loads it in milliseconds instead of compiling it for
+    seconds: warm an image, or a cluster's shared folder, before the workers start.
+    """
+    matcher = chrome_matcher(default_lexicon(), cache_dir)
+    if not matcher.scan_expressions:
+        return None
+    return ensure_cached(matcher.scan_expressions, cache_dir)
+
+
 def clean(
     data: str | bytes | bytearray | memoryview | None,
     *,
@@ -605,10 +652,11 @@ def clean(
     site: str | None = None,
     list_all_removed: bool = False,
     engine: str = DEFAULT_ENGINE,
+    timeout: float | None = None,
 ) -> Result:
     """Clean one document with default settings (a shared Cleaner); see :class:`Cleaner`.
 
     An unknown ``engine`` raises ValueError, as it does for a Cleaner: it is a setup error.
     """
     cleaner = _shared_cleaner(bool(list_all_removed), check_engine(engine))
-    return cleaner.clean(data, url=url, mode=mode, charset=charset, site=site)
+    return cleaner.clean(data, url=url, mode=mode, charset=charset, site=site, timeout=timeout)

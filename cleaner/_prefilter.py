@@ -11,7 +11,12 @@ exact RE2 pattern then confirms each report. Decisions are the same with
 or without it; only the time differs.
 
 Compiling the database takes seconds, so it is cached on disk, keyed by the
-patterns and the library version.
+patterns and the library version: in ``cache_dir``, else the folder the
+``CLEANER_CACHE_DIR`` environment variable names, else ``~/.cache/cleaner``
+(``$XDG_CACHE_HOME/cleaner``). ``cleaner warm`` builds it ahead of time (an
+image, a cluster's shared folder). A cache that cannot be written is said
+once per process, with a :class:`CacheWarning`: every process then compiles
+the patterns again.
 """
 
 from __future__ import annotations
@@ -22,11 +27,14 @@ import os
 import re
 import tempfile
 import threading
+import warnings
 from bisect import bisect_right
 from collections.abc import Set as AbstractSet
 from itertools import accumulate
 from pathlib import Path
 from typing import Any
+
+from ._files import share
 
 LOGGER = logging.getLogger(__name__)
 
@@ -38,6 +46,7 @@ _WORD_BOUNDARY = re.compile(r"(?<!\\)((?:\\\\)*)\\b")
 _COUNTED_REPEAT = re.compile(r"(?<!\\)((?:\\\\)*)\{\d*(?:,\d*)?\}")
 _UNESCAPED_DOLLAR = re.compile(r"(?<!\\)((?:\\\\)*)\$")
 _CACHE_PREFIX = "chrome-prefilter-"
+CACHE_ENV = "CLEANER_CACHE_DIR"  # where the compiled database is cached, when no cache_dir is given
 CACHE_KEEP = 4  # compiled databases kept on disk (about 1.6 MB each)
 # Reports past this many (a typical page gives a few dozen) mean a hostile or
 # degenerate page: the scan stops and every line is checked exactly instead.
@@ -84,7 +93,7 @@ class PageScanner:
     """
 
     def __init__(self, database: Any, scratch_type: Any, stopped: type[Exception]) -> None:
-        self._db = database
+        self._db = self.database = database
         self._scratch_type = scratch_type
         self._stopped = stopped
         self._local = threading.local()
@@ -143,18 +152,25 @@ class PageScanner:
 _LOADED: dict[str, PageScanner] = {}  # one database per pattern list and process
 
 
-def build_scanner(expressions: list[str]) -> PageScanner | None:
-    """A scanner for ``expressions`` (ids are list positions), or None without Hyperscan."""
+class CacheWarning(UserWarning):
+    """The compiled pattern database could not be cached: every process compiles it again."""
+
+
+def build_scanner(expressions: list[str], cache_dir: str | Path | None = None) -> PageScanner | None:
+    """A scanner for ``expressions`` (ids are list positions), or None without Hyperscan.
+
+    Loaded from the cache in ``cache_dir`` (see :func:`cache_folder`) when it is there, else
+    compiled and cached. One scanner per pattern list and process, whatever the folder.
+    """
     try:
         import hyperscan
     except ImportError:
         return None
     flags = hyperscan.HS_FLAG_CASELESS | hyperscan.HS_FLAG_MULTILINE | hyperscan.HS_FLAG_UTF8
-    version = getattr(hyperscan, "__version__", "?")
-    key = hashlib.sha256(repr((version, flags, expressions)).encode()).hexdigest()[:24]
+    key = _cache_key(hyperscan, flags, expressions)
     if key in _LOADED:
         return _LOADED[key]
-    path = _cache_dir() / f"{_CACHE_PREFIX}{key}.db"
+    path = cache_folder(cache_dir) / f"{_CACHE_PREFIX}{key}.db"
     try:
         db = hyperscan.loadb(path.read_bytes(), hyperscan.HS_MODE_BLOCK)
         scanner = _LOADED[key] = PageScanner(db, hyperscan.Scratch, hyperscan.ScanTerminated)
@@ -177,24 +193,67 @@ def build_scanner(expressions: list[str]) -> PageScanner | None:
     return scanner
 
 
-def _cache_dir() -> Path:
+def _cache_key(hyperscan: Any, flags: int, expressions: list[str]) -> str:
+    version = getattr(hyperscan, "__version__", "?")
+    return hashlib.sha256(repr((version, flags, expressions)).encode()).hexdigest()[:24]
+
+
+def ensure_cached(expressions: list[str], cache_dir: str | Path | None = None) -> Path | None:
+    """The cache file of ``expressions``' database in the cache folder, compiled and written when it
+    is not there yet (``cleaner warm``); None without Hyperscan. OSError when it cannot be written."""
+    scanner = build_scanner(expressions, cache_dir)
+    if scanner is None:
+        return None
+    import hyperscan
+
+    flags = hyperscan.HS_FLAG_CASELESS | hyperscan.HS_FLAG_MULTILINE | hyperscan.HS_FLAG_UTF8
+    path = cache_folder(cache_dir) / f"{_CACHE_PREFIX}{_cache_key(hyperscan, flags, expressions)}.db"
+    if not path.is_file():  # loaded in this process from elsewhere, or the write above failed
+        _write_cache(path, hyperscan.dumpb(scanner.database), strict=True)
+    return path
+
+
+def cache_folder(cache_dir: str | Path | None = None) -> Path:
+    """Where compiled databases are cached: ``cache_dir``, else $CLEANER_CACHE_DIR, else the user's cache."""
+    if cache_dir is not None and str(cache_dir):
+        return Path(cache_dir)
+    if os.environ.get(CACHE_ENV):
+        return Path(os.environ[CACHE_ENV])
     base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
     return Path(base) / "cleaner"
 
 
-def _write_cache(path: Path, blob: bytes) -> None:
+_WARNED: set[str] = set()  # folders already warned about in this process
+
+
+def _write_cache(path: Path, blob: bytes, *, strict: bool = False) -> None:
     """Best effort and atomic: a read-only home only costs the compile next time.
 
     Only the newest few databases are kept (one per lexicon version in use).
     """
+    tmp = None
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")
         with os.fdopen(fd, "wb") as fh:
             fh.write(blob)
+        share(tmp)  # a shared cache: the other users' and workers' processes read it
         os.replace(tmp, path)
+        tmp = None
         cached = sorted(path.parent.glob(f"{_CACHE_PREFIX}*.db"), key=lambda p: p.stat().st_mtime, reverse=True)
         for old in cached[CACHE_KEEP:]:
             old.unlink(missing_ok=True)
     except OSError as exc:
-        LOGGER.debug("chrome prefilter not cached: %s", exc)
+        if tmp is not None:
+            Path(tmp).unlink(missing_ok=True)
+        if strict:
+            raise
+        folder = str(path.parent)
+        if folder not in _WARNED:
+            _WARNED.add(folder)
+            message = (
+                f"cleaner cannot cache its compiled patterns in {folder} ({exc.strerror or exc}); every "
+                f"process will compile them again (a few seconds each). Set {CACHE_ENV} or cache_dir= to a "
+                "writable folder, or build the cache ahead with `cleaner warm`."
+            )
+            warnings.warn(message, CacheWarning, stacklevel=2)

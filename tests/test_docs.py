@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 import typer
 
-from cleaner._model import STATUS_BINARY, STATUS_EMPTY, STATUS_INVALID, STATUS_OK, STATUS_TOO_LARGE
-from cleaner.batch.document import STATUS_ERROR, STATUS_SKIPPED, STATUS_TIMEOUT
+from cleaner._model import STATUS_BINARY, STATUS_EMPTY, STATUS_INVALID, STATUS_OK, STATUS_TIMEOUT, STATUS_TOO_LARGE
+from cleaner.batch.document import STATUS_ERROR, STATUS_SKIPPED
 from cleaner.cli import app
 
 ROOT = Path(__file__).resolve().parents[1]

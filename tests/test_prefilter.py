@@ -11,6 +11,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from cleaner import Cleaner
+from cleaner._classify import ChromeMatcher
 from cleaner._prefilter import build_scanner, loosen, scan_expression
 
 hyperscan = pytest.importorskip("hyperscan")
@@ -22,6 +23,7 @@ PAGES = sorted((FIXTURES / "seeds" / "pages").glob("*.txt")) + sorted(
 
 WITH_SCAN = Cleaner(mode="text", site_rules=False)
 WITHOUT_SCAN = Cleaner(mode="text", site_rules=False)
+WITHOUT_SCAN.matcher = ChromeMatcher(WITHOUT_SCAN.lexicon)  # its own: Cleaners share the process's matcher
 WITHOUT_SCAN.matcher.scanner = None
 
 

@@ -6,14 +6,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from .._model import STATUS_BINARY, STATUS_EMPTY, STATUS_OK, STATUS_TOO_LARGE, Mode
+from .._model import STATUS_BINARY, STATUS_EMPTY, STATUS_OK, STATUS_TIMEOUT, STATUS_TOO_LARGE, Mode
 from .._pipeline import DEFAULT_MAX_BYTES, DEFAULT_MAX_PAGE_TEXT_CHARS, Cleaner
 from ..frontends import DEFAULT_ENGINE
 from ..learn import SiteModel
 
-# Outcome statuses on top of Result.status ("ok", "empty", "binary", "too_large").
+# Outcome statuses on top of Result.status ("ok", "empty", "binary", "too_large", "invalid", "timeout").
 STATUS_SKIPPED = "skipped"  # output already present (resume); not cleaned again
-STATUS_TIMEOUT = "timeout"  # cleaning took longer than the per-document timeout
 STATUS_ERROR = "error"  # unreadable input, bad gzip, broken record, crash
 STATUS_INTERRUPTED = "interrupted"  # was being cleaned when the run was interrupted; its worker was killed
 STATUS_INVALID = "invalid"  # Result status for input of the wrong type

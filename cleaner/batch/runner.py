@@ -20,14 +20,13 @@ from concurrent.futures import wait as wait_futures
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field, replace
 
-from .._model import STATUS_EMPTY, STATUS_OK
+from .._model import STATUS_EMPTY, STATUS_OK, STATUS_TIMEOUT
 from .._pipeline import Cleaner
 from .document import (
     ALREADY_DONE,
     STATUS_ERROR,
     STATUS_INTERRUPTED,
     STATUS_SKIPPED,
-    STATUS_TIMEOUT,
     CleanerConfig,
     Document,
     Outcome,

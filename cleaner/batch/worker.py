@@ -20,9 +20,9 @@ from pathlib import Path
 from types import FrameType
 
 from .._decode import GZIP_MAGIC
-from .._model import STATUS_TOO_LARGE, Result
+from .._model import STATUS_TIMEOUT, STATUS_TOO_LARGE, Result
 from .._pipeline import Cleaner
-from .document import STATUS_ERROR, STATUS_TIMEOUT, CleanerConfig, Document, Outcome, describe
+from .document import STATUS_ERROR, CleanerConfig, Document, Outcome, describe
 from .readers import is_gzip
 from .writers import Writer
 

@@ -22,19 +22,13 @@ import tempfile
 from pathlib import Path
 from typing import IO, Any
 
+from .._files import umask
 from .._model import STATUS_EMPTY, STATUS_OK, Result
 from .document import GOOD_STATUSES, Document, Outcome
 from .formats import EXTENSIONS, json_text, printable, record, render, sidecar
 from .readers import TMP_SUFFIX
 
-
-def _umask() -> int:
-    mask = os.umask(0o022)
-    os.umask(mask)
-    return mask
-
-
-_FILE_MODE = 0o666 & ~_umask()
+_FILE_MODE = 0o666 & ~umask()
 
 
 def atomic_write(path: Path, data: str | bytes) -> None:

@@ -10,6 +10,7 @@ from .._version import __version__
 from ._clean import clean_command
 from ._explain import explain_command
 from ._help import EXIT_CODES, HelpCommand, HelpGroup
+from ._warm import warm_command
 
 app = typer.Typer(
     name="cleaner",
@@ -23,6 +24,7 @@ app = typer.Typer(
 )
 app.command("clean", cls=HelpCommand, no_args_is_help=True, epilog=EXIT_CODES)(clean_command)
 app.command("explain", cls=HelpCommand, no_args_is_help=True, epilog=EXIT_CODES)(explain_command)
+app.command("warm", cls=HelpCommand, epilog=EXIT_CODES)(warm_command)
 
 
 def _version(value: bool) -> None:

@@ -24,6 +24,7 @@ from itertools import pairwise
 from pathlib import Path
 from typing import Any
 
+from .._files import share
 from .._model import Block
 from ._stats import PageSketch, SiteSample, fingerprints
 
@@ -243,7 +244,7 @@ class SiteModel:
         try:
             with os.fdopen(fd, "wb") as fh:
                 fh.write(data)
-            os.chmod(tmp, 0o666 & ~_umask())  # mkstemp's 0600 would hide the model from a shared cluster's workers
+            share(tmp)  # mkstemp's 0600 would hide the model from a shared cluster's workers
             os.replace(tmp, path)
         except BaseException:
             Path(tmp).unlink(missing_ok=True)
@@ -337,18 +338,3 @@ def _host(url: str) -> str | None:
         return None
     host = host.rstrip(".")
     return host[4:] if host.startswith("www.") else host
-
-
-def _umask() -> int:
-    """The process's umask: read from /proc where there is one (setting it to read it back is a race
-    with any other thread creating files), else set and restored at once."""
-    try:
-        with open("/proc/self/status", encoding="ascii") as fh:
-            for line in fh:
-                if line.startswith("Umask:"):
-                    return int(line.split()[1], 8)
-    except (OSError, ValueError):
-        pass
-    mask = os.umask(0o022)
-    os.umask(mask)
-    return mask

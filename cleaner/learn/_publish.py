@@ -16,6 +16,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from .._files import share
 from ..rules import RuleError, SiteRules, load_file
 from ._model import LearnSettings, SiteProfile
 from ._rulefile import CategoryOf, RulePlan, plan_rules, render, rule_name
@@ -93,7 +94,7 @@ def _load(path: Path, text: str | None) -> SiteRules:
 
 
 def _move(tmp: Path, path: Path, *, overwrite: bool) -> None:
-    os.chmod(tmp, 0o666 & ~_umask())  # mkstemp makes it private; a rule file is for everyone who cleans
+    share(tmp)  # mkstemp makes it private; a rule file is for everyone who cleans
     if overwrite:
         os.replace(tmp, path)
         return
@@ -105,9 +106,3 @@ def _move(tmp: Path, path: Path, *, overwrite: bool) -> None:
         if path.exists():
             raise FileExistsError(str(path)) from None
         os.replace(tmp, path)
-
-
-def _umask() -> int:
-    mask = os.umask(0o022)
-    os.umask(mask)
-    return mask
