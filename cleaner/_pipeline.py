@@ -271,9 +271,12 @@ class Cleaner:
         result has status "timeout" and no text.
         """
         url = _as_url(url)
-        if mode and _as_mode(mode) is None:  # None (or "") means the Cleaner's own mode
+        if not _missing(mode) and mode != "" and _as_mode(mode) is None:  # missing: the Cleaner's own mode
             return _failed(STATUS_INVALID, f"mode must be one of {', '.join(_MODES)}, not {mode!r}", url, self.mode)
         mode = _as_mode(mode) or self.mode
+        site = _as_site(site)
+        if site is not None and self.rulebook is not None and self.rulebook.find(site) is None:
+            return _failed(STATUS_INVALID, f"no rule file for site {site!r}", url, mode)
         seconds = self.timeout if timeout is None else _as_seconds(timeout)
         if not seconds:
             return self._clean(data, url, mode, charset, site)
@@ -353,6 +356,7 @@ class Cleaner:
         """
         clean_url = _as_url(url)
         mode_ = _as_mode(mode) or self.mode
+        site = _as_site(site)
         try:
             text = self._decode(_as_document(data), mode_, _as_label(charset))
         except _Refused:
@@ -370,7 +374,10 @@ class Cleaner:
                 rules = self.resolve_site(clean_url, text, forced)
                 key = rules.name if rules is not None else None
             return key, split_lines(text)
-        rules = self.resolve_site(clean_url, text, forced)  # they prune the page before it is rendered
+        # they prune the page before it is rendered; a forced name without a rule file (``rules learn
+        # --site NEW``) only names the statistics' site
+        known = forced if forced and self.rulebook is not None and self.rulebook.find(forced) else None
+        rules = self.resolve_site(clean_url, text, known)
         lines, declared = page_lines(text, rules)
         if key is None:  # the URL the page gives for itself, else the site its rules name
             given = _as_url(declared) if clean_url is None else None
@@ -572,8 +579,8 @@ def _as_document(data: object) -> str | bytes:
         return data
     if isinstance(data, bytearray | memoryview):
         return bytes(data)
-    if data is None:
-        raise _Refused(STATUS_EMPTY, "no input (None)")
+    if _missing(data):
+        raise _Refused(STATUS_EMPTY, f"no input ({data!r})")
     raise _Refused(STATUS_INVALID, f"input must be str or bytes, not {type(data).__name__}")
 
 
@@ -595,6 +602,22 @@ def _parses(url: str) -> bool:
     except ValueError:  # an unclosed IPv6 bracket ("http://[/"), a bad port is only checked later
         return False
     return True
+
+
+def _missing(value: object) -> bool:
+    """None, or a data frame's missing value (a NaN, pandas' NA or NaT), without importing pandas."""
+    if value is None:
+        return True
+    if isinstance(value, float):
+        return value != value
+    return type(value).__name__ in ("NAType", "NaTType")
+
+
+def _as_site(site: object) -> str | None:
+    """A forced site name, or None: a missing value or one that is not a name is no site."""
+    if isinstance(site, bytes | bytearray):
+        site = bytes(site).decode("utf-8", errors="replace")
+    return site.strip() or None if isinstance(site, str) else None
 
 
 def _as_seconds(value: object) -> float | None:

@@ -219,3 +219,34 @@ def test_module_clean_builds_one_cleaner_per_setting(monkeypatch: pytest.MonkeyP
         cleaner.clean("<p>Short.</p>", list_all_removed=True)
         cleaner.clean("<p>Short.</p>")
     assert len(built) <= 2  # at most one each, the first time a setting is seen (none if seen before)
+
+
+class _NAType:  # what pandas' NA and NaT look like to cleaner (matched by type name, pandas not imported)
+    def __bool__(self) -> bool:
+        raise TypeError("boolean value of NA is ambiguous")
+
+
+_NAType.__name__ = "NAType"
+
+
+@pytest.mark.parametrize("missing", [None, float("nan"), _NAType()], ids=["none", "nan", "na"])
+@pytest.mark.parametrize("field", ["url", "mode", "site", "charset", "timeout"])
+def test_missing_values_in_every_argument_are_absent(field: str, missing: object) -> None:
+    result = TEXT.clean(PROSE * 2, **{field: missing})
+    assert result.ok and result.text.startswith("The committee")
+
+
+@pytest.mark.parametrize("missing", [float("nan"), _NAType()], ids=["nan", "na"])
+def test_a_missing_document_is_empty(missing: object) -> None:
+    result = TEXT.clean(missing)  # type: ignore[arg-type]
+    assert result.status == "empty" and (result.error or "").startswith("no input")
+
+
+def test_an_unknown_site_for_one_document_is_a_status() -> None:
+    result = Cleaner(mode="text").clean(PROSE * 2, site="no-such-site.example")
+    assert result.status == "invalid" and "no-such-site.example" in (result.error or "")
+
+
+def test_learning_a_new_site_name_from_html() -> None:
+    key, lines = TEXT.learning_view(ARTICLE, mode="html", site="a-site-without-rules")
+    assert key == "a-site-without-rules" and lines
