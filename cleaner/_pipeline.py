@@ -271,7 +271,8 @@ class Cleaner:
         result has status "timeout" and no text.
         """
         url = _as_url(url)
-        if not _missing(mode) and mode != "" and _as_mode(mode) is None:  # missing: the Cleaner's own mode
+        given: object = mode  # a caller's value, of any type (a data frame's NA)
+        if not _missing(given) and given != "" and _as_mode(given) is None:  # missing or "": the Cleaner's own
             return _failed(STATUS_INVALID, f"mode must be one of {', '.join(_MODES)}, not {mode!r}", url, self.mode)
         mode = _as_mode(mode) or self.mode
         site = _as_site(site)
