@@ -47,7 +47,8 @@ def test_warc_records_are_cleaned_with_uri_and_charset(cli: Cli, seeds: list[Pat
     docs = list(WarcReader(str(warc), "crawl", "crawl", mode=None, max_bytes=None).read())
     assert [d.url for d in docs] == ["https://news.example.org/story-0", "https://news.example.org/story-1"]
     assert {d.charset for d in docs} == {"ISO-8859-1"} and {d.mode for d in docs} == {"html"}
-    assert docs[0].id.startswith("urn:uuid:") and docs[0].rel == "crawl/3"  # warcinfo and request come first
+    assert docs[0].id.startswith("<urn:uuid:") and docs[0].id.endswith(">")  # the WARC-Record-ID as written
+    assert docs[0].rel == "crawl/3"  # warcinfo and request come first; names never come from ids
     res = cli("clean", warc, "-j", "1")
     assert res.exit_code == 0, res.output
     records = [json.loads(line) for line in res.stdout.splitlines()]
@@ -116,7 +117,8 @@ def test_jsonl_reader_default_fields(tmp_path: Path) -> None:
     src = tmp_path / "d.jsonl"
     write_jsonl(src, [{"id": 7, "text": "hello", "url": "https://x.org/"}, {"html": "<p>x</p>"}])
     docs = list(JsonlReader(str(src), "d", "d", mode=None, max_bytes=None, fields=JsonlFields()).read())
-    assert [(d.id, d.mode, d.url) for d in docs] == [("7", "text", "https://x.org/"), ("d/2", "html", None)]
+    # the text field is sniffed when cleaned (datatrove keeps raw HTML there); the html field is HTML
+    assert [(d.id, d.mode, d.url) for d in docs] == [("7", "auto", "https://x.org/"), ("d/2", "html", None)]
     assert docs[0].path.endswith("d.jsonl:1") and docs[1].rel == "d/2"
 
 

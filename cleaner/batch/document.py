@@ -64,8 +64,8 @@ class Document:
     ``error`` marks a document that could not even be read (broken record,
     oversized record); ``fail_status`` is then the status it is reported with.
     ``skip`` marks a record that is not a page (a WARC image or 404), with the
-    reason. ``extra`` holds an input record's fields that pass through to the
-    output record (JSONL inputs).
+    reason. ``extra`` holds fields that pass through to the output record: a
+    JSONL line's unread fields, a WARC record's ``warc_date``.
     """
 
     id: str

@@ -13,24 +13,35 @@ FORMATS = ("txt", "json", "jsonl", "md")
 EXTENSIONS = {"txt": ".txt", "json": ".json", "md": ".md", "jsonl": ".jsonl"}
 
 
-def record(doc: Document, result: Result | None, *, status: str, error: str | None) -> dict[str, Any]:
+def record(
+    doc: Document, result: Result | None, *, status: str, error: str | None, flat_prefix: str | None = None
+) -> dict[str, Any]:
     """One document: ``id`` and ``path``, then :meth:`Result.to_dict`'s keys.
 
     ``text``, ``id`` and a ``metadata`` object make it a datatrove-style
-    record too. ``status`` and ``error`` are the outcome's (a result can be
-    superseded by a timeout or a read error). ``result`` is None when cleaning
-    never produced one.
+    record too. ``flat_prefix`` (a string) asks for the flat record instead:
+    :meth:`Result.to_record`'s keys with that prefix, the keys every
+    integration writes. Both carry the removed blocks. ``status`` and ``error``
+    are the outcome's (a result can be superseded by a timeout or a read
+    error). ``result`` is None when cleaning never produced one.
     """
     if result is None:
         result = Result(text="", metadata=Metadata(url=doc.url), blocks=[], mode=doc.mode or "auto")
-    rec: dict[str, Any] = {"id": doc.id, "path": doc.path, **result.to_dict()}
-    rec.update(status=status, error=error)
+    rec: dict[str, Any] = {"id": doc.id, "path": doc.path}
+    if flat_prefix is None:
+        rec.update(result.to_dict(), status=status, error=error)
+    else:
+        rec.update(result.to_record(flat_prefix, removed=True))
+        rec.update({f"{flat_prefix}status": status, f"{flat_prefix}error": error})
     if doc.extra:
         pass_through(rec, doc.extra)
     return rec
 
 
 INPUT_KEY = "input"  # where input fields that cannot go to the top level are kept
+# Never filled from the input's metadata: cleaner's ``date`` is the article's, and an input's
+# ``date`` is as often the crawl's (datatrove and Common Crawl put the WARC-Date there).
+NOT_FILLED = frozenset({"date"})
 
 
 def pass_through(rec: dict[str, Any], extra: dict[str, Any]) -> None:
@@ -38,13 +49,15 @@ def pass_through(rec: dict[str, Any], extra: dict[str, Any]) -> None:
 
     A field whose name is free in ``rec`` goes to the top level unchanged. A
     field whose name is taken (``status``, ``mode``...) goes under
-    ``rec["input"]``. The input's own ``metadata`` object fills the keys of
-    ``rec["metadata"]`` that cleaner left empty, and is kept whole under
-    ``rec["input"]["metadata"]``.
+    ``rec["input"]``. When ``rec`` has a ``metadata`` object (the nested
+    record), the input's own ``metadata`` fills the keys of it that cleaner
+    left empty (not ``date``: see NOT_FILLED) and is kept whole under
+    ``rec["input"]["metadata"]``; a flat record has none, so there the
+    input's ``metadata`` is a free name like any other.
     """
     kept: dict[str, Any] = {}
     for key, value in extra.items():
-        if key == "metadata" and isinstance(value, dict):
+        if key == "metadata" and isinstance(value, dict) and isinstance(rec.get("metadata"), dict):
             _fill_missing(rec["metadata"], value)
             kept[key] = value
         elif key in rec or key == INPUT_KEY:
@@ -57,7 +70,7 @@ def pass_through(rec: dict[str, Any], extra: dict[str, Any]) -> None:
 
 def _fill_missing(meta: dict[str, Any], given: dict[str, Any]) -> None:
     for key, value in given.items():
-        if meta.get(key) in (None, "", [], {}):
+        if key not in NOT_FILLED and meta.get(key) in (None, "", [], {}):
             meta[key] = value
 
 
@@ -145,7 +158,7 @@ def to_text(result: Result) -> str:
 
 
 def render(fmt: str, rec: dict[str, Any], result: Result | None) -> str:
-    """The main output of one document in format ``fmt``."""
+    """The main output of one document in format ``fmt`` (only json and jsonl show ``rec``)."""
     if fmt == "jsonl":
         return to_jsonl(rec)
     if fmt == "json":

@@ -391,28 +391,61 @@ class JsonlReader(ContainerReader):
         if self.oversized(data):
             error = f"line {lineno}: above max_bytes={self.max_bytes}"
             return self.failed_record(lineno, error, STATUS_TOO_LARGE, id=id)
-        url = record.get(self.fields.url)
-        id, rel, doc_path = id or f"{self.id}/{lineno}", f"{self.rel}/{lineno}", self.record_path(lineno)
-        doc = Document(id, doc_path, rel, data=data, url=url if isinstance(url, str) else None, mode=mode)
-        doc.extra = self.extra(record) or None
+        url = record_url(record, self.fields.url)
+        doc_id, rel, doc_path = id or f"{self.id}/{lineno}", f"{self.rel}/{lineno}", self.record_path(lineno)
+        doc = Document(doc_id, doc_path, rel, data=data, url=url, mode=mode)
+        doc.extra = with_crawl_date(self.extra(record), record, id) or None
         return doc
 
     def content(self, record: dict[str, Any]) -> tuple[str | None, Mode | None]:
+        """The text to clean and its mode: ``html`` is HTML; ``text`` is sniffed (datatrove
+        keeps a page's raw HTML there), unless --mode forced one."""
         html, text = record.get(self.fields.html), record.get(self.fields.text)
         if isinstance(html, str):
             return html, self.mode or "html"
         if isinstance(text, str):
-            return text, self.mode or "text"
+            return text, self.mode or "auto"
         return None, None
 
     def extra(self, record: dict[str, Any]) -> dict[str, Any]:
         """The fields cleaner does not consume: the one read as content, the id and the url.
 
-        A text field left unread (the line had html too) is kept: nothing is lost.
+        A text field left unread (the line had html too) is kept: nothing is lost. A url
+        found under ``metadata`` stays there: the input's metadata goes through whole.
         """
         consumed = {self.fields.id, self.fields.url}
         consumed.add(self.fields.html if isinstance(record.get(self.fields.html), str) else self.fields.text)
         return {k: v for k, v in record.items() if k not in consumed}
+
+
+WARC_DATE_KEY = "warc_date"  # the crawl date (WARC-Date); not ``date``, which is the article's
+
+
+def record_url(record: dict[str, Any], field: str) -> str | None:
+    """The url field at the top level, else under ``metadata`` (datatrove keeps it there)."""
+    url = record.get(field)
+    if url is None and isinstance(record.get("metadata"), dict):
+        url = record["metadata"].get(field)
+    return url if isinstance(url, str) else None
+
+
+def is_warc_record_id(id: str | None) -> bool:
+    """``<urn:uuid:...>``: a WARC-Record-ID as the WARC header writes it (``<`` URI ``>``)."""
+    return id is not None and id.startswith("<") and id.endswith(">") and ":" in id
+
+
+def with_crawl_date(extra: dict[str, Any], record: dict[str, Any], id: str | None) -> dict[str, Any]:
+    """``extra`` plus ``warc_date`` when the line came from a WARC through datatrove.
+
+    datatrove's WarcReader puts the WARC-Date in ``metadata.date`` and the WARC-Record-ID in
+    ``id``: with such an id, that date is the crawl's, and is surfaced as ``warc_date``. A
+    ``warc_date`` of the line's own wins. Other dates stay where they are (``input.metadata``).
+    """
+    meta = record.get("metadata")
+    date = meta.get("date") if isinstance(meta, dict) else None
+    if WARC_DATE_KEY in extra or not isinstance(date, str) or not is_warc_record_id(id):
+        return extra
+    return {**extra, WARC_DATE_KEY: date}
 
 
 def _lines(stream: IO[bytes], limit: int | None) -> Iterator[tuple[int, bytes, bool]]:
@@ -515,7 +548,7 @@ class WarcReader(ContainerReader):
 
     def document(self, record: Any, n: int, *, oversized: bool = False) -> Document:
         uri = _header_text(record.rec_headers.get_header("WARC-Target-URI"))
-        record_id = (_header_text(record.rec_headers.get_header("WARC-Record-ID")) or "").strip("<>")
+        record_id = _header_text(record.rec_headers.get_header("WARC-Record-ID"))  # as written: <urn:uuid:...>
         id, rel, path = record_id or uri or f"{self.id}/{n}", f"{self.rel}/{n}", self.record_path(n)
         if record.rec_type not in self.RECORD_TYPES:
             return Document(id, path, rel, url=uri, skip=f"WARC {record.rec_type} record")
@@ -528,12 +561,12 @@ class WarcReader(ContainerReader):
         skip = self.warc_filter.reason(record, content_type, data[:1024])
         if skip is not None:
             return Document(id, path, rel, url=uri, skip=skip)
+        extra = warc_date(record)
         if oversized or self.oversized(data):
-            return Document(
-                id, path, rel, error=f"record above max_bytes={self.max_bytes}", fail_status=STATUS_TOO_LARGE
-            )
+            error = f"record above max_bytes={self.max_bytes}"
+            return Document(id, path, rel, error=error, fail_status=STATUS_TOO_LARGE, extra=extra)
         mode, charset = self.mode or mime_mode(content_type or ""), content_charset(content_type or "")
-        return Document(id, path, rel, data=data, url=uri, charset=charset, mode=mode)
+        return Document(id, path, rel, data=data, url=uri, charset=charset, mode=mode, extra=extra)
 
 
 def _parse_record(raw: bytes) -> Any:
@@ -547,6 +580,12 @@ def _parse_record(raw: bytes) -> Any:
 
 def _header_text(value: str | None) -> str | None:
     return None if value is None else printable(value)
+
+
+def warc_date(record: Any) -> dict[str, Any] | None:
+    """The record's WARC-Date as written, for its output record (``warc_date``)."""
+    date = _header_text(record.rec_headers.get_header("WARC-Date"))
+    return {WARC_DATE_KEY: date} if date else None
 
 
 class StdinReader(Reader):

@@ -173,10 +173,17 @@ def _same_file(fd: int, path: Path) -> bool:
 
 
 class Writer:
-    """Base class; subclasses override :meth:`store` and/or :meth:`emit`."""
+    """Base class; subclasses override :meth:`store` and/or :meth:`emit`.
 
-    def __init__(self, fmt: str) -> None:
-        self.fmt = fmt
+    ``flat_prefix`` None writes the nested record, a string the flat one with
+    that prefix (see :func:`~.formats.record`).
+    """
+
+    def __init__(self, fmt: str, *, flat_prefix: str | None = None) -> None:
+        self.fmt, self.flat_prefix = fmt, flat_prefix
+
+    def record(self, doc: Document, result: Result | None, status: str, error: str | None) -> dict[str, Any]:
+        return record(doc, result, status=status, error=error, flat_prefix=self.flat_prefix)
 
     def skip(self, doc: Document) -> bool:
         """True when ``doc`` is already done (resume)."""
@@ -184,7 +191,7 @@ class Writer:
 
     def store(self, doc: Document, result: Result | None, status: str, error: str | None) -> str | None:
         """Worker side: render and keep ``doc``; return a payload for :meth:`emit`."""
-        return render(self.fmt, record(doc, result, status=status, error=error), result)
+        return render(self.fmt, self.record(doc, result, status, error), result)
 
     def open(self) -> None:
         """Parent side, before the first :meth:`emit`."""
@@ -204,10 +211,10 @@ class TreeWriter(Writer):
     Only ``ok`` and ``empty`` documents are written, so failures are retried.
     """
 
-    def __init__(self, root: Path, fmt: str, *, overwrite: bool = False) -> None:
+    def __init__(self, root: Path, fmt: str, *, overwrite: bool = False, flat_prefix: str | None = None) -> None:
         if fmt not in ("txt", "md", "json"):
             raise ValueError(f"format {fmt!r} cannot be written as a tree (use txt, md or json)")
-        super().__init__(fmt)
+        super().__init__(fmt, flat_prefix=flat_prefix)
         self.root, self.overwrite = root, overwrite
         self._lock: OutputLock | None = None  # parent only
 
@@ -224,7 +231,7 @@ class TreeWriter(Writer):
         target = self.target(doc)
         if doc.source is not None and target.resolve() == doc.source.resolve():
             raise OSError(f"output {target} would overwrite the input")
-        rec = record(doc, result, status=status, error=error)
+        rec = self.record(doc, result, status, error)
         if self.fmt != "json":
             atomic_write(target.with_suffix(".json"), sidecar(rec))
         atomic_write(target, render(self.fmt, rec, result))
@@ -251,8 +258,16 @@ class StreamWriter(Writer):
     #: attributes that only make sense in the parent (dropped when pickled)
     _LOCAL: tuple[str, ...] = ("stream",)
 
-    def __init__(self, fmt: str, *, headers: bool = False, array: bool = False, stream: IO[str] | None = None) -> None:
-        super().__init__(fmt)
+    def __init__(
+        self,
+        fmt: str,
+        *,
+        headers: bool = False,
+        array: bool = False,
+        stream: IO[str] | None = None,
+        flat_prefix: str | None = None,
+    ) -> None:
+        super().__init__(fmt, flat_prefix=flat_prefix)
         self.headers, self.array, self.stream = headers, array, stream
         self._count = 0
 
@@ -343,8 +358,8 @@ class JsonlFileWriter(StreamWriter):
 
     _LOCAL = ("stream", "_file", "_lock")
 
-    def __init__(self, path: Path) -> None:
-        super().__init__("jsonl")
+    def __init__(self, path: Path, *, flat_prefix: str | None = None) -> None:
+        super().__init__("jsonl", flat_prefix=flat_prefix)
         self.path = path
         self._file: AtomicTextFile | None = None
         self._lock: OutputLock | None = None

@@ -40,6 +40,7 @@ from ._options import (
     DEFAULT_MAX_BYTES,
     DEFAULT_MAX_PAGE_TEXT,
     EngineOpt,
+    FlatOpt,
     FormatChoice,
     LearnMinCountOpt,
     LearnMinPagesOpt,
@@ -49,6 +50,7 @@ from ._options import (
     MaxBytesOpt,
     MaxPageTextOpt,
     ModeOpt,
+    PrefixOpt,
     RulesOpt,
     SaveSiteModelOpt,
     SiteModelOpt,
@@ -57,6 +59,7 @@ from ._options import (
     UrlOpt,
     build_cleaner,
     cleaner_config,
+    flat_prefix,
     load_site_model,
 )
 
@@ -114,15 +117,16 @@ def single(readers: list[Reader]) -> bool:
     return len(readers) == 1 and readers[0].count == 1 and not isinstance(readers[0], ErrorReader)
 
 
-def make_writer(out: Output, readers: list[Reader], overwrite: bool) -> Writer:
+def make_writer(out: Output, readers: list[Reader], overwrite: bool, flat: str | None = None) -> Writer:
+    """The writer of ``out``; ``flat`` None writes nested records, a string flat ones with that prefix."""
     if out.kind == "tree":
         assert out.path is not None
-        return TreeWriter(out.path, out.fmt, overwrite=overwrite)
+        return TreeWriter(out.path, out.fmt, overwrite=overwrite, flat_prefix=flat)
     if out.kind == "file":
         assert out.path is not None
-        return JsonlFileWriter(out.path)
+        return JsonlFileWriter(out.path, flat_prefix=flat)
     one = single(readers)
-    return StreamWriter(out.fmt, headers=not one, array=not one)
+    return StreamWriter(out.fmt, headers=not one, array=not one, flat_prefix=flat)
 
 
 def report_path(out: Output, report: Path | None) -> Path | None:
@@ -316,6 +320,8 @@ def clean_command(
             help="txt, md, json (per document) or jsonl. Default: jsonl, txt with -o DIR.",
         ),
     ] = None,
+    flat: FlatOpt = False,
+    prefix: PrefixOpt = None,
     mode: ModeOpt = None,
     engine: EngineOpt = DEFAULT_ENGINE,
     glob: Annotated[
@@ -351,10 +357,13 @@ def clean_command(
         bool, typer.Option("--warc-all-statuses", help="WARC: also clean non-2xx HTTP responses (404 pages...).")
     ] = False,
     text_field: Annotated[
-        str, typer.Option("--text-field", metavar="NAME", help="JSONL field holding plain text.")
+        str,
+        typer.Option("--text-field", metavar="NAME", help="JSONL field holding the text (HTML there is sniffed)."),
     ] = "text",
     html_field: Annotated[str, typer.Option("--html-field", metavar="NAME", help="JSONL field holding HTML.")] = "html",
-    url_field: Annotated[str, typer.Option("--url-field", metavar="NAME", help="JSONL field holding the URL.")] = "url",
+    url_field: Annotated[
+        str, typer.Option("--url-field", metavar="NAME", help="JSONL field holding the URL (else under metadata).")
+    ] = "url",
     id_field: Annotated[
         str, typer.Option("--id-field", metavar="NAME", help="JSONL field holding the document id.")
     ] = "id",
@@ -403,10 +412,12 @@ def clean_command(
     * `cleaner clean crawl.warc.gz -o cleaned.jsonl`
     * `cleaner clean dump.jsonl.gz --html-field raw_html --id-field doc_id > cleaned.jsonl`
     * `zcat dump.jsonl.gz | cleaner clean - > cleaned.jsonl`
+    * `cleaner clean datatrove/00000.jsonl.gz --flat -o cleaned.jsonl` (datatrove's JSONL: HTML in text, metadata.url)
     * `cleaner clean site/ --glob '*.php' --mode html -o out/ --format md`
     * `cleaner clean crawl/ --learn --save-site-model sites.json -o out/` (then `--site-model sites.json` elsewhere)
     """
     out = resolve_output(output, fmt)
+    flat_keys = flat_prefix(flat, prefix, out.fmt)
     config = cleaner_config(
         mode,
         site_rules,
@@ -445,7 +456,7 @@ def clean_command(
         config = replace(config, site_model=model)
         cleaner = cleaner.with_site_model(model)  # the rules and lexicons already built
     run_config = RunConfig(cleaner=config, jobs=jobs or default_jobs(), timeout=timeout or None)
-    writer = make_writer(out, readers, overwrite)
+    writer = make_writer(out, readers, overwrite, flat_keys)
     show = not quiet and sys.stderr.isatty() and not single(readers)
     progress = RichProgress() if show else None
     report_writer = None if path is None else ReportWriter(path, lock=not in_tree(out, path))

@@ -184,3 +184,34 @@ def load_site_model(path: Path | None) -> SiteModel | None:
         return SiteModel.load(path)
     except ValueError as exc:
         raise typer.BadParameter(str(exc), param_hint="--site-model") from None
+
+
+FlatOpt = Annotated[
+    bool,
+    typer.Option(
+        "--flat",
+        help="json / jsonl: flat records, the keys every integration writes (metadata and removed counts "
+        "at the top level) instead of a nested metadata object.",
+    ),
+]
+PrefixOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--prefix",
+        metavar="P",
+        help="With --flat: put P before cleaner's keys (the integrations use 'cleaner_'). Default: none.",
+    ),
+]
+FLAT_FORMATS = ("json", "jsonl")  # the formats that write a record; txt and md write the text
+
+
+def flat_prefix(flat: bool, prefix: str | None, fmt: str) -> str | None:
+    """The writers' ``flat_prefix`` (None: nested records); a usage error where --flat means nothing."""
+    if prefix is not None and not flat:
+        raise typer.BadParameter("--prefix names the keys of --flat records: add --flat", param_hint="--prefix")
+    if flat and fmt not in FLAT_FORMATS:
+        raise typer.BadParameter(
+            f"--flat shapes the JSON records; --format {fmt} writes the text: use --format json or jsonl",
+            param_hint="--flat",
+        )
+    return (prefix or "") if flat else None
