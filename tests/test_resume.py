@@ -99,3 +99,16 @@ def test_stale_temp_files_of_a_jsonl_output_are_removed(cli: Cli, seeds: list[Pa
     assert cli("clean", seeds[0], seeds[1], "-o", out, "-j", "1").exit_code == 0
     assert not dead.exists() and alive.exists() and other.exists()
     assert len(out.read_text().splitlines()) == 2
+
+
+def test_outputs_in_a_folder_that_does_not_exist_yet(tmp_path: Path) -> None:
+    from typer.testing import CliRunner
+
+    from cleaner.cli import app
+
+    page = tmp_path / "page.txt"
+    page.write_text("The council met on Tuesday to discuss the new budget for the schools of the town.\n" * 3)
+    out, report = tmp_path / "new" / "out.jsonl", tmp_path / "other" / "r.jsonl"
+    done = CliRunner().invoke(app, ["clean", str(page), "-o", str(out), "--format", "jsonl", "--report", str(report)])
+    assert done.exit_code == 0, done.output
+    assert out.read_text().count("\n") == 1 and report.is_file()

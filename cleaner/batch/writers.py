@@ -365,6 +365,7 @@ class JsonlFileWriter(StreamWriter):
         self._lock: OutputLock | None = None
 
     def open(self) -> None:
+        self.path.parent.mkdir(parents=True, exist_ok=True)  # -o new/out.jsonl: its lock goes there too
         self._lock = OutputLock(self.path, folder=False)
         self._lock.acquire()
         self._file = AtomicTextFile(self.path)
@@ -403,9 +404,9 @@ class ReportWriter:
         self._seen: set[str] = set()
 
     def open(self) -> None:
+        self.path.parent.mkdir(parents=True, exist_ok=True)  # before the lock, which lives next to the report
         if self._lock is not None:
             self._lock.acquire()
-        self.path.parent.mkdir(parents=True, exist_ok=True)
         remove_stale_temp(self.path)
         self._load_earlier()
         self._log = open(self.path, "ab", buffering=0)  # noqa: SIM115 - closed by close()
