@@ -51,6 +51,12 @@ def load() -> None:
     """Import trafilatura and htmldate now (a second or so), not on the first page."""
     import htmldate  # noqa: F401
     import trafilatura  # noqa: F401
+    from trafilatura import external
+
+    if external.JT_STOPLIST is None:
+        # trafilatura's jusText rescue loads every language's stopwords on the first page that needs
+        # it (0.5-3 s): under a per-document timeout that first page would time out
+        external.jt_stoplist_init()
 
     from ..html import _author, _extract  # noqa: F401
 
