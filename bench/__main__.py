@@ -13,8 +13,8 @@ def main(argv: list[str] | None = None) -> int:
     r = sub.add_parser("run", help="measure every system on every set; write results and docs")
     r.add_argument(
         "--sets",
-        default="aeb,wcxb-dev,seeds",
-        help="comma-separated: aeb, wcxb-dev, dragnet, dragnet-multi, seeds, gate-aeb",
+        default="aeb,wcxb-dev,seeds,turku-en,turku-de,turku-es,turku-fi",
+        help="comma-separated: aeb, wcxb-dev, dragnet, dragnet-multi, seeds, gate-aeb, turku-en, turku-de, turku-es, turku-fi",
     )
     r.add_argument("--systems", help="comma-separated system names (default: all non-slow ones)")
     r.add_argument("--slow", action="store_true", help="also run newspaper4k and goose3 if installed")

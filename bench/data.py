@@ -15,7 +15,10 @@ SHARED_SETS = ("aeb", "wcxb-dev", "dragnet")
 # dragnet's pages of sites with at least this many pages: where learning from a site's other pages can act
 MULTI_PAGE_SITES = 5
 DERIVED_SETS = {"dragnet-multi": "dragnet"}
-ALL_SETS = ("aeb", "wcxb-dev", "dragnet", "dragnet-multi", "seeds", "gate-aeb")
+# turku-train's languages: already-extracted text with each line labelled clean or noise by people.
+# Its html/ folder only wraps the same lines in <p>, so these sets are text-only (HTML systems skip them).
+TURKU_SETS = {f"turku-{lang}": f"turku-train/{lang}" for lang in ("en", "de", "es", "fi")}
+ALL_SETS = ("aeb", "wcxb-dev", "dragnet", "dragnet-multi", "seeds", "gate-aeb", *TURKU_SETS)
 
 
 @dataclass(slots=True)
@@ -60,6 +63,8 @@ def set_dir(name: str, data_dir: Path | None = None) -> Path:
         return (data_dir or default_data_dir()) / name
     if name in DERIVED_SETS:
         return (data_dir or default_data_dir()) / DERIVED_SETS[name]
+    if name in TURKU_SETS:
+        return (data_dir or default_data_dir()) / TURKU_SETS[name]
     raise ValueError(f"unknown set {name!r}; known: {', '.join(ALL_SETS)}")
 
 
@@ -78,7 +83,10 @@ def load_set(name: str, data_dir: Path | None = None, limit: int | None = None) 
             pid = str(g["id"])
             html = root / "html" / f"{pid}.html.gz"
             text = root / "text" / f"{pid}.txt"
-            pages.append(Page(pid, g, html if html.exists() else None, text if text.exists() else None))
+            text_only = name in TURKU_SETS
+            pages.append(
+                Page(pid, g, html if html.exists() and not text_only else None, text if text.exists() else None)
+            )
     if name == "dragnet-multi":
         pages = multi_page_sites(pages)
     return pages[:limit] if limit else pages

@@ -17,6 +17,11 @@ SET_TITLES = {
     "gate-aeb": "gate-aeb — the 40 pinned aeb pages of the regression gate",
     "dragnet": "dragnet — news and blog pages of 2012, several per site (gold includes reader comments)",
     "dragnet-multi": "dragnet-multi — dragnet's pages of the 71 sites with at least five pages (where --learn acts)",
+    **{
+        f"turku-{lang}": f"turku-{lang} — {name} text already extracted from web pages, lines labelled clean or noise "
+        "(TurkuNLP, train split; text systems only)"
+        for lang, name in (("en", "English"), ("de", "German"), ("es", "Spanish"), ("fi", "Finnish"))
+    },
 }
 
 

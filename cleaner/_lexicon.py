@@ -106,11 +106,27 @@ def _data_files(folder: str, suffix: str) -> list[tuple[str, str]]:
     return out
 
 
+# The lexicon whose table order is the categories' priority (the first category that
+# matches a block names it); the other languages' tables merge into its tables.
+REFERENCE_LEXICON = "en"
+
+
+def _lexicon_files() -> list[tuple[str, str]]:
+    """The bundled lexicons, the reference one first (its table order is kept)."""
+    files = _data_files("lexicons", ".toml")
+    return sorted(files, key=lambda f: f[0] != REFERENCE_LEXICON)
+
+
 @lru_cache(maxsize=1)
 def default_lexicon() -> Lexicon:
-    """All bundled lexicons merged per category, plus every stopword list."""
+    """All bundled lexicons merged per category, plus every stopword list.
+
+    A language's table adds its patterns to the category's; a number (``max_words``,
+    ``min_phrases``) keeps the largest value given, so other languages' files leave
+    them out and inherit the reference lexicon's limits.
+    """
     merged: dict[str, dict[str, object]] = {}
-    for _lang, text in _data_files("lexicons", ".toml"):
+    for _lang, text in _lexicon_files():
         for name, spec in tomllib.loads(text).items():
             into = merged.setdefault(name, {})
             for key, value in spec.items():

@@ -57,7 +57,8 @@ def page(lang: str | None, paragraphs: list[str]) -> str:
         ("pt", ES, "es"),  # close languages are told apart by their function words
         ("de", DE[:3] + EN[:3], "de"),  # half and half: no clear vote, the declaration stands
         ("en", EN[:3] + DE[:3], "en"),
-        ("pl", EN, "pl"),  # a declared language without a stopword list cannot be weighed
+        ("is", EN, "is"),  # a declared language without a stopword list cannot be weighed
+        ("pl", EN, "en"),  # Polish has a list: English text outvotes it
         (None, DE, "de"),  # nothing declared: the text's language
     ],
 )
