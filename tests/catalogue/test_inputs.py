@@ -245,8 +245,8 @@ def test_gzip_bombs_in_every_file_container_are_refused_in_bounded_memory(tmp_pa
         "page": "too_large",
         "dump/1": "too_large",
         "after": "ok",
-        "urn:uuid:bomb": "too_large",
-        "urn:uuid:after": "ok",
+        "<urn:uuid:bomb>": "too_large",
+        "<urn:uuid:after>": "ok",
     }
     assert exit_code == "1"
     assert rss < RSS_LIMIT_MB, f"peak RSS {rss} MB"
@@ -258,7 +258,7 @@ STDIN_BOMBS = [
     ("jsonl, sniffed", bomb_jsonl, [], {"stdin/1": "too_large", "after": "ok"}),
     ("jsonl, --input-format jsonl", bomb_jsonl, ["--input-format", "jsonl"], {"stdin/1": "too_large", "after": "ok"}),
     ("warc, --input-format warc", bomb_warc, ["--input-format", "warc"],
-     {"urn:uuid:bomb": "too_large", "urn:uuid:after": "ok"}),
+     {"<urn:uuid:bomb>": "too_large", "<urn:uuid:after>": "ok"}),
 ]  # fmt: skip
 
 
