@@ -419,7 +419,8 @@ class Cleaner:
             self._finish(result, page.metadata, page, rules)
         # comments from the markup where there is one, else from the lines after a comments heading
         chrome = self.lexicon_category
-        place(result, tree_comments(page.tree, chrome) or block_comments(result.blocks, chrome), include=include)
+        found = tree_comments(page.tree, chrome) or block_comments(result.blocks, chrome)
+        place(result, found, include=include, threads=page.tree is None)
         if self.list_all_removed and page.outside is not None:
             add_outside_blocks(result, page.outside())
         if page.limit:
