@@ -100,7 +100,7 @@ _METADATA: Final = re.compile(
     r"|log ?in to reply|login to reply|reply to this( comment)?|report (this )?(comment|abuse)|in reply to .{0,40}"
     r"|view (the )?(full )?comment|show (more|replies|\d+ replies)|\d+ (replies|repl(y|ies) hidden)"
     r"|[↑↓^#\s]+|[+-−]?\s*\d+\s*(points?|votes?|likes?)?|(like|dislike|thumbs? up|thumbs? down)\s*\(?\d*\)?"
-    r"|(commented|posted|written|submitted)\b.{0,60}"
+    r"|(commented|posted|written|submitted)\b.{0,60}|(says|said|wrote|writes)"
     r"|\d+\s+(minutes?|hours?|days?|weeks?|months?|years?) ago"
     r"|(\d+|no|one)\s+(comments?|responses?|replies|reactions|thoughts)( so far)?( on .{0,80})?"
     r")[\s.:!|·•]*",
