@@ -51,11 +51,15 @@ def decode_html(data: bytes | str) -> str:
 # --- cleaner -----------------------------------------------------------------
 
 
-def _cleaner(mode: str, site_rules: bool, engine: str = "accurate") -> Callable[[], Extract]:
+def _cleaner(
+    mode: str, site_rules: bool, engine: str = "accurate", *, include_comments: bool = False
+) -> Callable[[], Extract]:
     def factory() -> Extract:
         import cleaner
 
-        return _extract_with(cleaner.Cleaner(mode=mode, site_rules=site_rules, engine=engine))  # type: ignore[arg-type]
+        return _extract_with(
+            cleaner.Cleaner(mode=mode, site_rules=site_rules, engine=engine, include_comments=include_comments)  # type: ignore[arg-type]
+        )
 
     return factory
 
@@ -252,6 +256,15 @@ SYSTEMS: dict[str, System] = {
         System(
             "cleaner-html-rules", "html", "cleaner, HTML mode, with site rules", ("cleaner",), _cleaner("html", True)
         ),
+        # scored on text plus comments, as trafilatura's default output is (dragnet's gold holds the comments)
+        System(
+            "cleaner-html-comments",
+            "html",
+            "cleaner, HTML mode (generic engine), include_comments=True: text plus the reader comments",
+            ("cleaner",),
+            _cleaner("html", False, include_comments=True),
+            default=False,
+        ),
         System(
             "cleaner-html-learn",
             "html",
@@ -309,6 +322,14 @@ SYSTEMS: dict[str, System] = {
         System("goose3", "html", "goose3 extract().cleaned_text", ("goose3",), _goose3, slow=True),
         System(
             "cleaner-text", "text", "cleaner, plain-text mode (generic engine)", ("cleaner",), _cleaner("text", False)
+        ),
+        System(
+            "cleaner-text-comments",
+            "text",
+            "cleaner, plain-text mode (generic engine), include_comments=True: text plus the reader comments",
+            ("cleaner",),
+            _cleaner("text", False, include_comments=True),
+            default=False,
         ),
         System(
             "cleaner-text-rules",

@@ -8,7 +8,7 @@
 # first: decides whether the hot modules load compiled or as pure Python (see _core)
 from ._core import compiled
 from ._decode import BinaryInputError
-from ._model import RECORD_SCHEMA, Block, Metadata, Result
+from ._model import RECORD_SCHEMA, Block, Comment, Metadata, Result
 from ._pipeline import Cleaner, clean, warm
 from ._prefilter import CacheWarning
 from ._version import __version__
@@ -21,6 +21,7 @@ __all__ = [
     "Block",
     "CacheWarning",
     "Cleaner",
+    "Comment",
     "LearnSettings",
     "Metadata",
     "Result",

@@ -41,11 +41,16 @@ RECORD_SCHEMA: tuple[tuple[str, str], ...] = (
     ("removed_words", "int"),
     # a JSON object, category -> blocks removed: a fixed type where the categories are open-ended
     ("removed_by_category", "string"),
+    # the reader comments (Result.comments): each one's text, in page order, and how many
+    ("comments", "list<string>"),
+    ("comments_count", "int"),
 )
 # With ``to_record(removed=True)``: the removed blocks themselves, a list of
 # {"text", "category", "reason"} (all strings), in page order.
 RECORD_REMOVED_KEY = "removed"
 RECORD_REMOVED_FIELDS: tuple[str, ...] = ("text", "category", "reason")
+# The fields of one comment in Result.to_dict's "comments" (None where the page shows no author or date).
+COMMENT_FIELDS: tuple[str, ...] = ("text", "author", "date")
 
 KEEP = "keep"
 DROP = "drop"
@@ -127,6 +132,28 @@ class Block:
         }
 
 
+@dataclass(frozen=True, slots=True)
+class Comment:
+    """One reader comment (or one reply of a thread): its text, and the author and date the page shows.
+
+    ``date`` is the date as the page shows it ("July 10th, 2012, 1:26 am"); the
+    lines that only served to find the comment (Reply, Report, vote counts) are
+    not in ``text``.
+    """
+
+    text: str
+    author: str | None = None
+    date: str | None = None
+
+    def to_dict(self) -> dict[str, str | None]:
+        return {"text": self.text, "author": self.author, "date": self.date}
+
+    def render(self) -> str:
+        """The comment as text: a header line with its author and date (where shown), then its text."""
+        head = " — ".join(part for part in (self.author, self.date) if part)
+        return f"{head}\n\n{self.text}" if head else self.text
+
+
 @dataclass(slots=True)
 class Metadata:
     """Document metadata; every field is optional (None when not found)."""
@@ -166,13 +193,16 @@ class Result:
     # True when a size limit cut the text short (see Cleaner's limits); the
     # status stays "ok" because text was produced, but the cut is never silent.
     truncated: bool = False
+    # the page's reader comments, in page order; in ``text`` too only where the Cleaner was asked to
+    # (include_comments) or where they are a thread's replies, which are the page's content
+    comments: list[Comment] = field(default_factory=list)
 
     def __repr__(self) -> str:
         # a page's text and blocks can run to megabytes: show their size, not their content
         head = self.text[:60] + ("…" if len(self.text) > 60 else "")
         return (
             f"<Result status={self.status!r} mode={self.mode!r} words={len(self.text.split())} "
-            f"removed={len(self.removed)} truncated={self.truncated} text={head!r}>"
+            f"removed={len(self.removed)} comments={len(self.comments)} truncated={self.truncated} text={head!r}>"
         )
 
     @property
@@ -197,6 +227,7 @@ class Result:
             "truncated": self.truncated,
             "metadata": self.metadata.to_dict(),
             "removed": [{"text": b.text, "category": b.category, "reason": b.reason} for b in self.removed],
+            "comments": [c.to_dict() for c in self.comments],
         }
         if blocks:
             out["blocks"] = [b.to_dict() for b in self.blocks]
@@ -236,6 +267,8 @@ class Result:
             "removed_count": len(gone),
             "removed_words": sum(b.words or len(b.text.split()) for b in gone),
             "removed_by_category": json.dumps(per_category, sort_keys=True, ensure_ascii=False),
+            "comments": [c.text for c in self.comments],
+            "comments_count": len(self.comments),
         }
         if removed:
             values[RECORD_REMOVED_KEY] = [{"text": b.text, "category": b.category, "reason": b.reason} for b in gone]

@@ -19,7 +19,9 @@
 6. finishing, for pages with markup: the declared metadata merged over the
    text's, the declared language settled (``_language``), an article's
    leading headline and dek moved to metadata (``_lead``), the site rules'
-   metadata with the page's tree; then, on request, the page text the
+   metadata with the page's tree; the reader comments (``_comments``: from
+   the markup, or from the lines after a comments heading), in the text too
+   for a thread or on request; then, on request, the page text the
    front-end left out (``_outside``).
 
 Front-ends never call back into this module. ``Cleaner`` holds everything
@@ -38,6 +40,7 @@ from typing import Any, get_args
 from urllib.parse import urlsplit
 
 from ._classify import chrome_matcher, classify
+from ._comments import block_comments, place, tree_comments
 from ._container import has_tree, label_link_text, refine_by_container
 from ._dates import load_url_dates
 from ._decode import (
@@ -149,6 +152,10 @@ class Cleaner:
             thread and process (no signals; see ``cleaner._timeout``).
         cache_dir: where the compiled pattern database is cached (default: the
             ``CLEANER_CACHE_DIR`` environment variable, else ``~/.cache/cleaner``).
+        include_comments: also put the page's reader comments into ``text``,
+            after the article (a blank line between). Either way they are in
+            ``Result.comments``; a thread's replies (a forum, a Q&A page) are
+            the page's content and always in ``text``.
 
     Limits, and what happens beyond each:
 
@@ -185,6 +192,7 @@ class Cleaner:
         site_model: SiteModel | None = None,
         timeout: float | None = None,
         cache_dir: str | Path | None = None,
+        include_comments: bool = False,
     ) -> None:
         mode = _as_mode(mode) or mode
         if mode not in _MODES:
@@ -205,6 +213,7 @@ class Cleaner:
             "site_model": site_model,
             "timeout": timeout,
             "cache_dir": None if cache_dir is None else str(cache_dir),
+            "include_comments": bool(include_comments),
         }
         if timeout is not None and not (isinstance(timeout, int | float) and timeout >= 0):
             raise ValueError(f"timeout must be a number of seconds >= 0, not {timeout!r}")
@@ -214,6 +223,7 @@ class Cleaner:
         self.max_bytes = max_bytes
         self.site = site
         self.list_all_removed = list_all_removed
+        self.include_comments = bool(include_comments)
         self.max_page_text_chars = max_page_text_chars
         self._settings = Settings(max_page_text_chars=max_page_text_chars)
         if site_model is not None and not isinstance(site_model, SiteModel):
@@ -258,6 +268,7 @@ class Cleaner:
         charset: str | None = None,
         site: str | None = None,
         timeout: float | None = None,
+        include_comments: bool | None = None,
     ) -> Result:
         """Clean one document (HTML or a plain-text dump; bytes may be gzip-compressed).
 
@@ -268,7 +279,8 @@ class Cleaner:
         A URL that does not parse ("http://[/") is not used for cleaning but is
         given back in the metadata; lone surrogates in str input become U+FFFD.
         ``timeout`` (seconds) overrides the Cleaner's for this call: past it the
-        result has status "timeout" and no text.
+        result has status "timeout" and no text. ``include_comments`` overrides the
+        Cleaner's for this call (a missing value: the Cleaner's).
         """
         url = _as_url(url)
         given: object = mode  # a caller's value, of any type (a data frame's NA)
@@ -279,14 +291,17 @@ class Cleaner:
         if site is not None and self.rulebook is not None and self.rulebook.find(site) is None:
             return _failed(STATUS_INVALID, f"no rule file for site {site!r}", url, mode)
         seconds = self.timeout if timeout is None else _as_seconds(timeout)
+        include = self.include_comments if _missing(include_comments) else bool(include_comments)
         if not seconds:
-            return self._clean(data, url, mode, charset, site)
-        result, late = call_with_timeout(seconds, lambda: self._clean(data, url, mode, charset, site))
+            return self._clean(data, url, mode, charset, site, include)
+        result, late = call_with_timeout(seconds, lambda: self._clean(data, url, mode, charset, site, include))
         if result is None or late:
             return _failed(STATUS_TIMEOUT, f"cleaning took longer than {seconds:g} s", url, mode)
         return result
 
-    def _clean(self, data: object, url: str | None, mode: Mode, charset: object, site: str | None) -> Result:
+    def _clean(
+        self, data: object, url: str | None, mode: Mode, charset: object, site: str | None, include: bool = False
+    ) -> Result:
         try:
             text = self._decode(_as_document(data), mode, _as_label(charset))
         except _Refused as refused:
@@ -294,14 +309,14 @@ class Cleaner:
         if url is not None and not _parses(url):
             # "http://[/" breaks urlsplit in every stage that reads the host or path (site rules,
             # trafilatura, dates): clean without it, and give it back in the metadata as it came
-            result = self._clean_text(text, None, mode, site)
+            result = self._clean_text(text, None, mode, site, include)
             result.metadata.url = url
         else:
-            result = self._clean_text(text, url, mode, site)
+            result = self._clean_text(text, url, mode, site, include)
         tidy_metadata(result.metadata)  # whatever the page, a rule or an extractor put there
         return result
 
-    def _clean_text(self, text: str, url: str | None, mode: Mode, site: str | None) -> Result:
+    def _clean_text(self, text: str, url: str | None, mode: Mode, site: str | None, include: bool = False) -> Result:
         """Clean decoded ``text`` (stages 2 onwards)."""
         if mode == "auto":
             mode = "html" if looks_like_html(text) else "text"
@@ -314,7 +329,7 @@ class Cleaner:
             text, url=url, rules=rules, settings=self._settings
         )
         profile = self._profile(url or self._declared_url(page), rules, site or self.site)
-        return self._run(page, url=url, mode=mode, rules=rules, profile=profile)
+        return self._run(page, url=url, mode=mode, rules=rules, profile=profile, include=include)
 
     def _declared_url(self, page: Page) -> str | None:
         """A page that came without a URL is filed under the one it gives for itself (a folder of saved
@@ -386,7 +401,14 @@ class Cleaner:
         return key, lines
 
     def _run(
-        self, page: Page, *, url: str | None, mode: str, rules: SiteRules | None, profile: SiteProfile | None = None
+        self,
+        page: Page,
+        *,
+        url: str | None,
+        mode: str,
+        rules: SiteRules | None,
+        profile: SiteProfile | None = None,
+        include: bool = False,
     ) -> Result:
         """Stages on the page's blocks, its alternatives, finishing, and what the front-end left out."""
         result = self.clean_blocks(
@@ -395,6 +417,10 @@ class Cleaner:
         result = self._alternatives(page, result, url=url, mode=mode, rules=rules, profile=profile)
         if page.metadata is not None:
             self._finish(result, page.metadata, page, rules)
+        # comments from the markup where there is one, else from the lines after a comments heading
+        chrome = self.lexicon_category
+        found = tree_comments(page.tree, chrome) or block_comments(result.blocks, chrome)
+        place(result, found, include=include, threads=page.tree is None)
         if self.list_all_removed and page.outside is not None:
             add_outside_blocks(result, page.outside())
         if page.limit:
@@ -677,10 +703,13 @@ def clean(
     list_all_removed: bool = False,
     engine: str = DEFAULT_ENGINE,
     timeout: float | None = None,
+    include_comments: bool = False,
 ) -> Result:
     """Clean one document with default settings (a shared Cleaner); see :class:`Cleaner`.
 
     An unknown ``engine`` raises ValueError, as it does for a Cleaner: it is a setup error.
     """
     cleaner = _shared_cleaner(bool(list_all_removed), check_engine(engine))
-    return cleaner.clean(data, url=url, mode=mode, charset=charset, site=site, timeout=timeout)
+    return cleaner.clean(
+        data, url=url, mode=mode, charset=charset, site=site, timeout=timeout, include_comments=include_comments
+    )

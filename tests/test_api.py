@@ -27,6 +27,7 @@ PUBLIC = {
     "learn_site_model",
     "CacheWarning",
     "RECORD_SCHEMA",
+    "Comment",
     "warm",
 }
 
@@ -120,5 +121,5 @@ def test_repr_is_short_on_a_large_page() -> None:
 
 def test_to_dict_is_the_one_record_shape() -> None:
     record = cleaner.clean("x").to_dict()
-    assert list(record) == ["text", "status", "error", "mode", "truncated", "metadata", "removed"]
+    assert list(record) == ["text", "status", "error", "mode", "truncated", "metadata", "removed", "comments"]
     assert "status" not in record["metadata"] and record["truncated"] is False

@@ -231,7 +231,7 @@ def test_site_rule_options_reach_the_cleaner(
     rules = tmp_path / "myrules"
     rules.mkdir()
     args = ["--no-site-rules", "--rules", rules, "--site", "news24", "--max-bytes", "12345", "--mode", "text"]
-    args += ["--max-page-text", "777", "--engine", "accurate"]
+    args += ["--max-page-text", "777", "--engine", "accurate", "--include-comments"]
     assert cli("clean", seeds[0], *args).exit_code == 0
     assert seen[-1] == {
         "mode": "text",
@@ -243,6 +243,7 @@ def test_site_rule_options_reach_the_cleaner(
         "list_all_removed": False,
         "max_page_text_chars": 777,
         "site_model": None,
+        "include_comments": True,
     }
     assert cli("clean", seeds[0], "--rules", tmp_path / "missing").exit_code == 2
 

@@ -39,6 +39,7 @@ class CleanerConfig:
     list_all_removed: bool = False
     max_page_text_chars: int | None = DEFAULT_MAX_PAGE_TEXT_CHARS
     site_model: SiteModel | None = None  # learned (--learn) or loaded (--site-model); plain data, pickles
+    include_comments: bool = False
 
     def build(self) -> Cleaner:
         return Cleaner(
@@ -51,6 +52,7 @@ class CleanerConfig:
             list_all_removed=self.list_all_removed,
             max_page_text_chars=self.max_page_text_chars,
             site_model=self.site_model,
+            include_comments=self.include_comments,
         )
 
 

@@ -42,6 +42,7 @@ from ._options import (
     EngineOpt,
     FlatOpt,
     FormatChoice,
+    IncludeCommentsOpt,
     LearnMinCountOpt,
     LearnMinPagesOpt,
     LearnMinShareOpt,
@@ -380,6 +381,7 @@ def clean_command(
     rules: RulesOpt = None,
     site: SiteOpt = None,
     list_all_removed: ListAllRemovedOpt = False,
+    include_comments: IncludeCommentsOpt = False,
     learn: LearnOpt = False,
     site_model: SiteModelOpt = None,
     save_site_model: SaveSiteModelOpt = None,
@@ -427,6 +429,7 @@ def clean_command(
         engine=engine,
         list_all_removed=list_all_removed,
         max_page_text=max_page_text,
+        include_comments=include_comments,
     )
     excluded = tuple(p for p in (out.path, report) if p is not None)
     fields = JsonlFields(text=text_field, html=html_field, url=url_field, id=id_field)

@@ -264,6 +264,8 @@ def print_explanation(
             if meta.get(name):
                 value = ", ".join(meta[name]) if isinstance(meta[name], list) else str(meta[name])
                 console.print(Text.assemble((f"{name + ':':13}", "cyan"), printable(value)))
+    if not summary_only:
+        print_comments(result, console)
     kept = sum(1 for b in result.blocks if b.kept)
     console.print(Text(f"{len(result.blocks)} blocks: {kept} kept, {len(result.blocks) - kept} dropped", style="bold"))
     for i, line in enumerate(summary_table(result.blocks)):
@@ -286,6 +288,19 @@ def print_explanation(
             )
         )
         console.print(Text(printable(block.text, lines=True), style="" if block.kept else "dim"))
+
+
+def print_comments(result: Result, console: Console) -> None:
+    """The page's reader comments, one header line (author, date) and the text of each."""
+    from rich.text import Text
+
+    if not result.comments:
+        return
+    console.print(Text(f"{len(result.comments)} comments", style="bold"))
+    for i, comment in enumerate(result.comments, 1):
+        who = " — ".join(printable(part) for part in (comment.author, comment.date) if part) or "-"
+        console.print(Text.assemble((f"  [c{i:03d}] ", "dim"), (who, "cyan")))
+        console.print(Text(printable(comment.text, lines=True), style="dim"))
 
 
 def summary_table(blocks: Sequence[Block]) -> list[str]:

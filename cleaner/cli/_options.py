@@ -98,6 +98,14 @@ ListAllRemovedOpt = Annotated[
     ),
 ]
 
+IncludeCommentsOpt = Annotated[
+    bool,
+    typer.Option(
+        "--include-comments",
+        help="Put the page's reader comments into the text too, after the article (they are always in the JSON records).",
+    ),
+]
+
 DEFAULT_MAX_BYTES: int = _CORE_MAX_BYTES or 0
 
 
@@ -111,6 +119,7 @@ def cleaner_config(
     engine: str = DEFAULT_ENGINE,
     list_all_removed: bool = False,
     max_page_text: int = DEFAULT_MAX_PAGE_TEXT,
+    include_comments: bool = False,
 ) -> CleanerConfig:
     return CleanerConfig(
         mode=mode.value if mode is not None else "auto",
@@ -121,6 +130,7 @@ def cleaner_config(
         max_bytes=max_bytes or None,
         list_all_removed=list_all_removed,
         max_page_text_chars=max_page_text or None,
+        include_comments=include_comments,
     )
 
 

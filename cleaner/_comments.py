@@ -1,0 +1,413 @@
+"""Reader comments: found in the markup (HTML) or after a comments heading (text), cut into comments.
+
+Two pure finders, one per kind of input, and the policy that places them:
+
+* ``tree_comments(root)``: the page's repeated elements whose class or id
+  names a comment or reply (``li.comment``, ``div#comment-12``, Disqus's
+  posts); the group holding the most text is the thread. Each element's own
+  text (nested replies are comments of their own) gives one comment; its
+  author and date come from the elements named so (``.comment-author``,
+  ``<cite>``, ``<time>``, ``.date``).
+* ``block_comments(blocks)``: the blocks the classifier dropped after a
+  comments heading ("12 Comments", "Leave a reply"). A header line (a short
+  line with a date, or "NAME says:") opens a comment; lines such as "Reply",
+  "Report" or a vote count only close one.
+* ``place``: which comments also go into the text. A thread's replies are the
+  page's content (a forum, a Q&A page: the first post is not much longer than
+  the replies); others only on request (``include_comments``). Comments whose
+  text the result already holds are never added twice. The thread rule is
+  applied to text dumps only: measured on wcxb-dev's forum pages it lifted
+  text mode (0.5705 -> 0.5714) but cost HTML mode (0.7376 -> 0.7289), where
+  the extractor already keeps the posts it should and the gold of some
+  thread pages holds the first post alone.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterator, Sequence
+from typing import Any, Final
+
+from ._model import Block, Comment, Result
+
+# --- markup --------------------------------------------------------------------
+# class or id of a comment (or reply) element, and of a thread's container
+_COMMENT_ATTR: Final = re.compile(r"comment|repl(?:y|ies)|respon|disqus|dsq-|answer", re.IGNORECASE)
+# A lone element is a thread of one only when it is named as one comment ("comment", "comment-12",
+# "dsq-comment"), not as a part of one or as the thread's box
+_ONE_COMMENT: Final = re.compile(r"(?:[a-z]+-)?comment(?:-?\d+)?", re.IGNORECASE)
+# elements the reader does not see (popups, templates, collapsed boxes): never a comment
+_HIDDEN_CLASS: Final = re.compile(r"hidden|hide|popup|modal|dialog|template|tooltip", re.IGNORECASE)
+_HIDDEN_STYLE: Final = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.IGNORECASE)
+# ... and of what is only a part of one, or of the comment form and widgets around the thread:
+# a group of these is never the thread itself
+_PART_ATTR: Final = re.compile(
+    r"form|respond$|reply-?(?:link|title|button|to)|count|avatar|meta|author|date|time|nav|pagin|action|button"
+    r"|feed|rss|closed|open|enabled|subscri|login|policy|vote|rating|header|footer|title|permalink|link|number"
+    r"|icon|tool|share|^has-|^no-|like|flag|edit|widget|recent|popular|latest|sidebar|textarea|field|label|input",
+    re.IGNORECASE,
+)
+_ITEM_TAGS: Final = frozenset(["li", "article", "div", "section", "dd", "blockquote", "tr", "td", "table"])
+_SKIP_TAGS: Final = frozenset(
+    ["script", "style", "noscript", "template", "svg", "form", "textarea", "select", "button", "iframe", "head"]
+)
+# elements that break a line; an author's <cite> and a <time> too, so that header lines stand alone
+_BLOCK_TAGS: Final = frozenset(
+    [
+        "p",
+        "div",
+        "li",
+        "br",
+        "h1",
+        "h2",
+        "h3",
+        "h4",
+        "h5",
+        "h6",
+        "blockquote",
+        "pre",
+        "tr",
+        "dd",
+        "dt",
+        "section",
+        "article",
+        "header",
+        "footer",
+        "ul",
+        "ol",
+        "table",
+        "td",
+        "th",
+        "cite",
+        "time",
+    ]
+)
+# where a comment's author and date are written
+_AUTHOR_ATTR: Final = re.compile(r"author|\bfn\b|nick|user-?name|\buser\b|\bname\b|vcard|poster|byline", re.I)
+_DATE_ATTR: Final = re.compile(r"date|time|published|posted|\bmeta\b|stamp", re.IGNORECASE)
+# A thread needs this many comments, and this many words in them, to be worth reporting: fewer is a
+# lone box of the page named "comment" (a count, a teaser) more often than a thread.
+MIN_COMMENTS: Final = 2
+MIN_THREAD_WORDS: Final = 15
+# An author is a name: longer "names" are a header line of their own
+MAX_AUTHOR_WORDS: Final = 6
+MAX_DATE_WORDS: Final = 12
+
+# --- lines ---------------------------------------------------------------------
+# lines that only serve to find a comment's bounds: buttons, vote counts, permalinks
+_METADATA: Final = re.compile(
+    r"(reply|report|quote|share|like|unlike|permalink|link|flag|edit|delete|vote|upvote|downvote|top|parent"
+    r"|log ?in to reply|login to reply|reply to this( comment)?|report (this )?(comment|abuse)|in reply to .{0,40}"
+    r"|view (the )?(full )?comment|show (more|replies|\d+ replies)|\d+ (replies|repl(y|ies) hidden)"
+    r"|[↑↓^#\s]+|[+-−]?\s*\d+\s*(points?|votes?|likes?)?|(like|dislike|thumbs? up|thumbs? down)\s*\(?\d*\)?"
+    r"|(commented|posted|written|submitted)\b.{0,60}|(says|said|wrote|writes)"
+    r"|\d+\s+(minutes?|hours?|days?|weeks?|months?|years?) ago"
+    r"|(\d+|no|one)\s+(comments?|responses?|replies|reactions|thoughts)( so far)?( on .{0,80})?"
+    r")[\s.:!|·•]*",
+    re.IGNORECASE,
+)
+_SAYS: Final = re.compile(r"(?P<name>.{1,60}?)\s+(says|said|wrote|writes|sagt|schrieb|dice|dijo|kirjoitti)\s*:?$", re.I)
+_TIME: Final = re.compile(
+    r"\b(\d{1,2}:\d{2}\s*([ap]\.?m\.?)?|\d+\s+(minutes?|hours?|days?|weeks?|months?|years?)\s+ago)\b"
+    r"|\b(jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?\s+\d{1,2}(st|nd|rd|th)?,?\s+\d{4}"
+    r"|\b\d{1,2}(st|nd|rd|th)?\s+(jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?,?\s+\d{4}"
+    r"|\b\d{4}-\d{2}-\d{2}\b|\b\d{1,2}[./]\d{1,2}[./]\d{2,4}\b",
+    re.IGNORECASE,
+)
+# the comment form and the page's end after a thread: nothing beyond them is a comment
+_FORM: Final = re.compile(
+    r"(leave|post|write|add|submit|join) (a|the|your|new) (comment|reply|response)|cancel reply"
+    r"|(name|e-?mail|website|url)\s*(\(required\)|\*|\(will not be published\))"
+    r"|notify me of|your email address will not be published|you must be logged in|comments are closed",
+    re.IGNORECASE,
+)
+_SEPARATORS: Final = " \t—–-|·•,:@"
+
+# --- placing -------------------------------------------------------------------
+# A page is a thread when the first post is at most this many times as long as its average reply
+# (a news article runs to ten times a comment, a forum's question to one or two).
+THREAD_LEAD_RATIO: Final = 3.0
+MIN_THREAD_REPLIES: Final = 2
+# A comment counts as already in the text when this share of its 4-word shingles is there.
+IN_TEXT_SHARE: Final = 0.6
+SHINGLE: Final = 4
+_WORD: Final = re.compile(r"\w+")
+# ... or when its first paragraph of at least IN_TEXT_FIRST_WORDS words is: the extractor kept the reply
+# and judged the rest (badges, buttons, the small comments under a Q&A answer); measured on wcxb-dev's
+# Q&A pages, the share test alone appended answers the text already held
+IN_TEXT_FIRST_SHARE: Final = 0.8
+IN_TEXT_FIRST_WORDS: Final = 8
+
+# The lexicon's category of a line of ``words`` words (a Cleaner's ``lexicon_category``), None for no chrome:
+# "Share on other sites", "Link to comment" are the page's chrome inside every comment
+Chrome = Callable[[str, int], "str | None"]
+
+
+def _no_chrome(text: str, words: int) -> str | None:
+    return None
+
+
+def tree_comments(root: Any, chrome: Chrome = _no_chrome) -> list[Comment]:
+    """The comments of a parsed page (lxml root), in page order; [] when it shows none.
+    Lines that ``chrome`` names are left out."""
+    if root is None:
+        return []
+    items = _thread_items(root)
+    if not items:
+        return []
+    found = set(items)
+    out = [_item_comment(el, found, chrome) for el in items]
+    return [c for c in out if c is not None]
+
+
+def _thread_items(root: Any) -> list[Any]:
+    """The elements of the group of comment-named elements holding the most text (a thread)."""
+    groups: dict[str, list[Any]] = {}
+    for el in root.iter(*_ITEM_TAGS):
+        key = _signature(el)
+        if key is not None:
+            groups.setdefault(key, []).append(el)
+    best: list[Any] = []
+    best_words = MIN_THREAD_WORDS - 1
+    lone: list[Any] = []
+    for key, members in groups.items():
+        members = [m for m in members if not _holds_form(m) and not _hidden(m)]
+        if len(members) < MIN_COMMENTS:
+            if members and not lone and _ONE_COMMENT.fullmatch(key.rpartition(".")[2]):
+                lone = members
+            continue
+        found = set(members)
+        words = sum(len(" ".join(_own_lines(m, found)).split()) for m in members)
+        if words > best_words:
+            best, best_words = members, words
+    return best or lone
+
+
+def _hidden(el: Any) -> bool:
+    """Whether the element or one of its ancestors is hidden from the reader."""
+    node = el
+    while node is not None and isinstance(node.tag, str) and node.tag != "body":
+        if (
+            node.get("hidden") is not None
+            or node.get("aria-hidden") == "true"
+            or _HIDDEN_STYLE.search(node.get("style") or "")
+            or any(_HIDDEN_CLASS.fullmatch(t) for t in (node.get("class") or "").split())
+        ):
+            return True
+        node = node.getparent()
+    return False
+
+
+def _signature(el: Any) -> str | None:
+    """``tag.token`` of the element's first comment-naming class (or id) token, digits dropped; None if none
+    or when that token names only a part of a comment."""
+    for attr in ("class", "id"):
+        for token in (el.get(attr) or "").split():
+            if _COMMENT_ATTR.search(token):
+                if _PART_ATTR.search(token):
+                    return None
+                return f"{el.tag}.{attr}.{re.sub(r'[0-9]+', '', token.lower())}"
+    return None
+
+
+def _holds_form(el: Any) -> bool:
+    return next(el.iter("form", "textarea"), None) is not None
+
+
+def _own_lines(el: Any, items: set[Any]) -> list[str]:
+    """The element's text as lines, without the nested comments (``items``) and without scripts or forms."""
+    parts: list[str] = []
+    stack: list[tuple[Any, bool]] = [(el, False)]
+    while stack:  # iterative: a hostile page may nest deeply
+        node, closing = stack.pop()
+        tag = node.tag if isinstance(node.tag, str) else ""
+        if closing:
+            if tag in _BLOCK_TAGS:
+                parts.append("\n")
+            if node is not el and node.tail:
+                parts.append(node.tail)
+            continue
+        if node is not el and (node in items or tag in _SKIP_TAGS):
+            if node.tail:
+                parts.append(node.tail)
+            continue
+        if tag in _BLOCK_TAGS:
+            parts.append("\n")
+        if node.text and tag:
+            parts.append(node.text)
+        stack.append((node, True))
+        stack.extend((child, False) for child in reversed(node))
+    return [" ".join(line.split()) for line in "".join(parts).split("\n") if line.strip()]
+
+
+def _item_comment(el: Any, items: set[Any], chrome: Chrome) -> Comment | None:
+    lines = [line for line in _own_lines(el, items) if chrome(line, len(line.split())) is None]
+    author = _part_text(el, items, _AUTHOR_ATTR, ("cite",), MAX_AUTHOR_WORDS)
+    date = _time_text(el, items) or _part_text(el, items, _DATE_ATTR, (), MAX_DATE_WORDS)
+    if author is not None:
+        author = _strip_says(author)
+    body = [line for line in lines if not _header_or_metadata(line, author, date)]
+    if not body:
+        return None
+    return Comment("\n\n".join(body), author or None, date or None)
+
+
+def _descendants(el: Any, items: set[Any]) -> Iterator[Any]:
+    """The element's descendants outside the nested comments, in document order."""
+    stack = list(reversed(el))
+    while stack:
+        node = stack.pop()
+        if node in items or not isinstance(node.tag, str) or node.tag in _SKIP_TAGS:
+            continue
+        yield node
+        stack.extend(reversed(node))
+
+
+def _part_text(el: Any, items: set[Any], attr: re.Pattern[str], tags: Sequence[str], max_words: int) -> str | None:
+    for node in _descendants(el, items):
+        named = node.tag in tags or attr.search(f"{node.get('class', '')} {node.get('itemprop', '')}")
+        if not named:
+            continue
+        text = " ".join(" ".join(node.itertext()).split())
+        if text and len(text.split()) <= max_words:
+            return text
+    return None
+
+
+def _time_text(el: Any, items: set[Any]) -> str | None:
+    for node in _descendants(el, items):
+        if node.tag == "time":
+            text = " ".join(" ".join(node.itertext()).split())
+            return text or node.get("datetime") or None
+    return None
+
+
+def _strip_says(text: str) -> str:
+    m = _SAYS.match(text)
+    return (m.group("name") if m else text).strip(_SEPARATORS)
+
+
+def _header_or_metadata(line: str, author: str | None, date: str | None) -> bool:
+    """A line that only names the comment's author or date, or is a button or count."""
+    if _METADATA.fullmatch(line):
+        return True
+    rest = line
+    for part in (author, date):
+        if part:
+            rest = rest.replace(part, " ")
+    if rest != line and not _WORD.search(_METADATA.sub(" ", _SAYS_WORDS.sub(" ", rest))):
+        return True
+    return bool(_SAYS.fullmatch(line)) and len(line.split()) <= MAX_AUTHOR_WORDS + 1
+
+
+_SAYS_WORDS: Final = re.compile(r"\b(says|said|wrote|writes|on|at|by|posted|am|pm)\b", re.IGNORECASE)
+
+
+# --- text: the blocks after a comments heading ---------------------------------
+
+COMMENTS_REASON: Final = "generic:comments:after-article-end"
+
+
+def block_comments(blocks: Sequence[Block], chrome: Chrome = _no_chrome) -> list[Comment]:
+    """The comments among the blocks dropped after a comments heading, in page order."""
+    start = next((i for i, b in enumerate(blocks) if b.reason.startswith(COMMENTS_REASON)), None)
+    if start is None:
+        return []
+    lines: list[Block] = []
+    for b in blocks[start:]:
+        if _FORM.search(b.text) and b.words <= 20:
+            break  # the comment form, and the page's footer after it
+        if chrome(b.text, b.words) is None:
+            lines.append(b)
+    return _segment(lines)
+
+
+def _segment(lines: Sequence[Block]) -> list[Comment]:
+    """Header lines open comments; metadata lines are dropped; other lines are the comments' text."""
+    out: list[Comment] = []
+    author: str | None = None
+    date: str | None = None
+    body: list[str] = []
+    pending: str | None = None  # a short line that may be the author of the date line after it
+    for b in lines:
+        text = b.text.strip()
+        header = _header(text, pending)
+        if header is not None:
+            _close(out, body, author, date)
+            (author, date), body, pending = header, [], None
+            continue
+        if pending is not None:
+            body.append(pending)
+            pending = None
+        if _METADATA.fullmatch(text) or not b.reason.startswith(COMMENTS_REASON):
+            continue  # a button, a count, or chrome the classifier named
+        if len(text.split()) <= MAX_AUTHOR_WORDS and not text.endswith((".", "!", "?", ":", '"')):
+            pending = text
+            continue
+        body.append(text)
+    _close(out, body, author, date)
+    return out
+
+
+def _header(text: str, pending: str | None) -> tuple[str | None, str | None] | None:
+    """(author, date) when ``text`` opens a comment: "NAME says:", or a short line with a date or time."""
+    says = _SAYS.fullmatch(text)
+    if says and len(text.split()) <= MAX_AUTHOR_WORDS + 1:
+        return says.group("name").strip(_SEPARATORS), None
+    if len(text.split()) > MAX_DATE_WORDS:
+        return None
+    when = _TIME.search(text)
+    if when is None:
+        return None
+    name = text[: when.start()].strip(_SEPARATORS)
+    name = re.sub(r"\b(on|at|posted|by)$", "", name, flags=re.IGNORECASE).strip(_SEPARATORS)
+    date = text[when.start() :].strip(_SEPARATORS)
+    author = _strip_says(name) if name and len(name.split()) <= MAX_AUTHOR_WORDS else pending
+    return author or None, date or None
+
+
+def _close(out: list[Comment], body: list[str], author: str | None, date: str | None) -> None:
+    if body:
+        out.append(Comment("\n\n".join(body), author, date))
+
+
+# --- placing them ----------------------------------------------------------------
+
+
+def place(result: Result, comments: list[Comment], *, include: bool, threads: bool) -> None:
+    """Set ``result.comments``; append to its text the comments it lacks when asked to (``include``), or,
+    with ``threads``, when they are a thread's replies (the page's content)."""
+    result.comments = comments
+    if not comments or not result.text:
+        return
+    if not (include or (threads and is_thread(result.text, comments))):
+        return
+    have = _shingles(result.text)
+    missing = [c for c in comments if not _in_text(c, have)]
+    if missing:
+        result.text = "\n\n".join([result.text, *(c.render() for c in missing)])
+
+
+def is_thread(article: str, comments: Sequence[Comment]) -> bool:
+    """Whether the page is a thread: several replies, and a first post not much longer than they are."""
+    if len(comments) < MIN_THREAD_REPLIES:
+        return False
+    mean = sum(len(c.text.split()) for c in comments) / len(comments)
+    return len(article.split()) <= THREAD_LEAD_RATIO * mean
+
+
+def _shingles(text: str) -> set[tuple[str, ...]]:
+    words = [w.lower() for w in _WORD.findall(text)]
+    return {tuple(words[i : i + SHINGLE]) for i in range(max(1, len(words) - SHINGLE + 1))}
+
+
+def _covered(text: str, have: set[tuple[str, ...]], share: float = IN_TEXT_SHARE) -> bool:
+    mine = _shingles(text)
+    return bool(mine) and len(mine & have) >= share * len(mine)
+
+
+def _in_text(comment: Comment, have: set[tuple[str, ...]]) -> bool:
+    if _covered(comment.text, have):
+        return True
+    first = next((p for p in comment.text.split("\n\n") if len(p.split()) >= IN_TEXT_FIRST_WORDS), None)
+    return first is not None and _covered(first, have, IN_TEXT_FIRST_SHARE)
