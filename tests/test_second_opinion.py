@@ -1,4 +1,4 @@
-"""The text engine's second opinion on an extraction: disputed runs at its edges are dropped."""
+"""The text engine's second opinion on an extraction: disputed runs of link lines at its edges are dropped."""
 
 from __future__ import annotations
 
@@ -45,6 +45,20 @@ def _reading(verdicts: list[tuple[str, str]]) -> list[Block]:
     return out
 
 
+# the lines that are links on the synthetic page
+LINKS = {
+    "Team wins the final",
+    "Prices go up again",
+    "Read more stories",
+    "Other story",
+    "Related: one story and another story",
+}
+
+
+def link_share(text: str) -> float:
+    return 1.0 if text in LINKS else 0.0
+
+
 KEPT = "generic:prose:good"
 OUTSIDE = "generic:outside-main-text"
 NAV = "generic:navigation:links"
@@ -78,19 +92,43 @@ AFTER = "generic:comments:after-article-end"
         ([PROSE, LONG], [(PROSE, KEPT), ("Comments", AFTER), (LONG, AFTER)], {}),
         # the run stops at the first block the reading kept
         (
-            [PROSE, "Short kept line", "Other story"],
-            [(PROSE, KEPT), ("Short kept line", "generic:in-main-text:short"), ("Other story", OUTSIDE)],
+            [PROSE, "Team wins the final", "Other story"],
+            [(PROSE, KEPT), ("Team wins the final", "generic:in-main-text:short"), ("Other story", OUTSIDE)],
             {"Other story": "outside-text-region"},
         ),
         # text the rendering does not hold gets no verdict: kept
-        ([PROSE, "Only in the extraction"], [(PROSE, KEPT), ("Something else", OUTSIDE)], {}),
+        ([PROSE, "Other story"], [(PROSE, KEPT), ("Something else", OUTSIDE)], {}),
+        # the article's own list, no links, which the region search left out: kept
+        (
+            [PROSE, PROSE_2, "June 9 - Coral Sky Amphitheatre", "June 10 - Credit Union Amphitheatre"],
+            [
+                (PROSE, KEPT),
+                (PROSE_2, KEPT),
+                ("June 9 - Coral Sky Amphitheatre", OUTSIDE),
+                ("June 10 - Credit Union Amphitheatre", OUTSIDE),
+            ],
+            {},
+        ),
+        # short lines between link lines go with them; one on the article's side of them (it may be
+        # the article's own last line, or its headline at the start) or alone at the edge stays
+        (
+            [PROSE, PROSE_2, "More stories", "Team wins the final"],
+            [(PROSE, KEPT), (PROSE_2, KEPT), ("More stories", OUTSIDE), ("Team wins the final", OUTSIDE)],
+            {"Team wins the final": "outside-text-region"},
+        ),
+        (
+            [PROSE, PROSE_2, "Team wins the final", "Share"],
+            [(PROSE, KEPT), (PROSE_2, KEPT), ("Team wins the final", OUTSIDE), ("Share", OUTSIDE)],
+            {"Team wins the final": "outside-text-region", "Share": "outside-text-region"},
+        ),
+        ([PROSE, PROSE_2, "Share"], [(PROSE, KEPT), (PROSE_2, KEPT), ("Share", OUTSIDE)], {}),
     ],
 )
 def test_disputed_edges_are_dropped(
     extracted: list[str], reading: list[tuple[str, str]], dropped: dict[str, str]
 ) -> None:
     blocks = _extraction(extracted)
-    challenge(blocks, _reading(reading))
+    challenge(blocks, _reading(reading), link_share)
     got = {b.text: b.reason.removeprefix(f"{PREFIX}:") for b in blocks if not b.kept}
     assert got == dropped
     assert all(b.reason.startswith(PREFIX) for b in blocks if not b.kept)
@@ -100,14 +138,14 @@ def test_a_reading_that_lost_the_article_is_not_heard() -> None:
     """The text engine kept under half the extraction's words: its region is elsewhere."""
     blocks = _extraction([PROSE, PROSE_2, "Other story"])
     reading = _reading([(PROSE, OUTSIDE), (PROSE_2, OUTSIDE), ("Other story", OUTSIDE), ("A menu line", KEPT)])
-    assert challenge(blocks, reading) == 0
+    assert challenge(blocks, reading, link_share) == 0
     assert all(b.kept for b in blocks)
 
 
 def test_never_drops_every_kept_block() -> None:
-    blocks = _extraction(["First short line", "Second short line"])
-    reading = _reading([("First short line", OUTSIDE), ("Second short line", OUTSIDE), ("x " * 10, KEPT)])
-    challenge(blocks, reading)
+    blocks = _extraction(["Team wins the final", "Other story"])
+    reading = _reading([("Team wins the final", OUTSIDE), ("Other story", OUTSIDE), ("x " * 10, KEPT)])
+    challenge(blocks, reading, link_share)
     assert any(b.kept for b in blocks)
 
 
@@ -115,5 +153,5 @@ def test_a_block_spread_over_several_lines_is_judged_by_its_share() -> None:
     """A paragraph the rendering split in two lines: dropped only when most of its text was dropped."""
     blocks = _extraction([PROSE, "Related: one story and another story"])
     reading = _reading([(PROSE, KEPT), ("Related: one story", OUTSIDE), ("and another story", OUTSIDE)])
-    challenge(blocks, reading)
+    challenge(blocks, reading, link_share)
     assert not blocks[1].kept and blocks[1].reason == f"{PREFIX}:outside-text-region"

@@ -71,7 +71,7 @@ _DATELINE = re.compile(
     r"|\b\d{1,4}[./-]\d{1,2}[./-]\d{2,4}\b",
     re.IGNORECASE,
 )
-_BYLINE = re.compile(r"(?:^|\s)(?:by|posted by|written by|von|par|por|door|di)\s+[A-Z]")
+_BYLINE = re.compile(r"(?:^|\s)(?i:by|posted by|written by|von|par|por|door|di)\s+[A-Z]")
 _DATED_ATTRS = re.compile(r"byline|author|dateline|posted|published|pubdate|timestamp|date|time", re.IGNORECASE)
 
 
@@ -106,7 +106,7 @@ def _dated(headline: Any) -> bool:
             return True
         words += len(f"{el.text or ''} {el.tail or ''}".split())
         if words > DATELINE_REACH_WORDS:
-            return False
+            break
     above = [el for _, el in zip(range(3), headline.itersiblings(preceding=True), strict=False)]
     return any(_marks_date(el, el.text_content()[:200]) for el in above)
 
