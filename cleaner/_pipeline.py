@@ -68,7 +68,7 @@ from ._model import (
 )
 from ._outside import add_outside_blocks
 from ._prefilter import ensure_cached
-from ._second_opinion import PREFIX, challenge
+from ._second_opinion import PREFIX, challenge, may_challenge
 from ._segment import split_lines
 from ._timeout import call_with_timeout
 from .frontends import (
@@ -394,9 +394,16 @@ class Cleaner:
             page.blocks, url=url, mode=mode, rules=rules, use_region=page.use_region, profile=profile
         )
         result = self._alternatives(page, result, url=url, mode=mode, rules=rules, profile=profile)
-        if page.reading is not None and result.ok and result.blocks is page.blocks:  # the primary blocks stood
-            reading = self._fallback(page.reading.render(), PREFIX, url=url, mode=mode, rules=rules, profile=profile)
-            if challenge(result.blocks, reading.blocks, page.reading.link_share):
+        opinion = page.reading
+        # only where the primary blocks stood, and their ends hold link lines the reading could dispute
+        if (
+            opinion is not None
+            and result.ok
+            and result.blocks is page.blocks
+            and may_challenge(result.blocks, opinion.link_share)
+        ):
+            reading = self._fallback(opinion.render(), PREFIX, url=url, mode=mode, rules=rules, profile=profile)
+            if challenge(result.blocks, reading.blocks, opinion.link_share):
                 result.text = assemble(result.blocks)
         if page.metadata is not None:
             self._finish(result, page.metadata, page, rules)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from cleaner._model import Block
-from cleaner._second_opinion import PREFIX, challenge
+from cleaner._second_opinion import PREFIX, challenge, may_challenge
 
 PROSE = (
     "The council met on Monday evening and agreed, after a long debate about the budget for the coming "
@@ -155,3 +155,20 @@ def test_a_block_spread_over_several_lines_is_judged_by_its_share() -> None:
     reading = _reading([(PROSE, KEPT), ("Related: one story", OUTSIDE), ("and another story", OUTSIDE)])
     challenge(blocks, reading, link_share)
     assert not blocks[1].kept and blocks[1].reason == f"{PREFIX}:outside-text-region"
+
+
+@pytest.mark.parametrize(
+    ("extracted", "asks"),
+    [
+        # a link line at the end: the full page is worth reading
+        ([PROSE, PROSE_2, "Team wins the final"], True),
+        # ... or behind short lines at the start
+        (["Share", "Read more stories", PROSE, PROSE_2], True),
+        # no link line at either end: nothing the reading could drop, no rendering
+        ([PROSE, PROSE_2, "A closing line"], False),
+        # a link line behind long prose: out of reach
+        ([PROSE, "Team wins the final", PROSE_2], False),
+    ],
+)
+def test_the_full_page_is_read_only_when_an_end_holds_a_link_line(extracted: list[str], asks: bool) -> None:
+    assert may_challenge(_extraction(extracted), link_share) is asks
