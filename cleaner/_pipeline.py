@@ -15,7 +15,8 @@
 5. alternatives: the first one that applies (full-page renderings when an
    extractor kept too little, or a page may hold more than one article's
    worth) is cleaned the same way, and replaces the result when it keeps
-   enough more;
+   enough more; where none did, the text engine's reading of the whole page
+   challenges the link lines at the ends of the blocks (``_second_opinion``);
 6. finishing, for pages with markup: the declared metadata merged over the
    text's, the declared language settled (``_language``), an article's
    leading headline and dek moved to metadata (``_lead``), the site rules'

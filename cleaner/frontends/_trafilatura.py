@@ -15,7 +15,10 @@ Flow, all on the one tree parsed here:
    text (landmarks left out, or kept when that keeps clearly more) when
    trafilatura found too little; the same when the page declares neither an
    article nor a product and could hold clearly more prose than was
-   extracted; the full page alone when the page is too large for trafilatura.
+   extracted (far more when the page shows an article: ``html._kind.shows_article``);
+   the full page alone when the page is too large for trafilatura;
+5. the reading: the same full-page rendering, for the text engine's second
+   opinion on link lines at the ends of the primary blocks.
 
 This module decides nothing: the pipeline runs the stages, picks between the
 blocks and the alternatives, and finishes with the metadata.
