@@ -15,7 +15,8 @@
 5. alternatives: the first one that applies (full-page renderings when an
    extractor kept too little, or a page may hold more than one article's
    worth) is cleaned the same way, and replaces the result when it keeps
-   enough more;
+   enough more; where none did, the text engine's reading of the whole page
+   challenges the link lines at the ends of the blocks (``_second_opinion``);
 6. finishing, for pages with markup: the declared metadata merged over the
    text's, the declared language settled (``_language``), an article's
    leading headline and dek moved to metadata (``_lead``), the site rules'
@@ -71,6 +72,7 @@ from ._model import (
 )
 from ._outside import add_outside_blocks
 from ._prefilter import ensure_cached
+from ._second_opinion import PREFIX, challenge, may_challenge
 from ._segment import split_lines
 from ._timeout import call_with_timeout
 from .frontends import (
@@ -415,6 +417,17 @@ class Cleaner:
             page.blocks, url=url, mode=mode, rules=rules, use_region=page.use_region, profile=profile
         )
         result = self._alternatives(page, result, url=url, mode=mode, rules=rules, profile=profile)
+        opinion = page.reading
+        # only where the primary blocks stood, and their ends hold link lines the reading could dispute
+        if (
+            opinion is not None
+            and result.ok
+            and result.blocks is page.blocks
+            and may_challenge(result.blocks, opinion.link_share)
+        ):
+            reading = self._fallback(opinion.render(), PREFIX, url=url, mode=mode, rules=rules, profile=profile)
+            if challenge(result.blocks, reading.blocks, opinion.link_share):
+                result.text = assemble(result.blocks)
         if page.metadata is not None:
             self._finish(result, page.metadata, page, rules)
         # comments from the markup where there is one, else from the lines after a comments heading

@@ -43,3 +43,81 @@ def page_kind(root: Any) -> str | None:
     if PRODUCT in found or "product" in og:
         return PRODUCT
     return None
+
+
+# What the page shows, where it declares nothing: older and smaller news sites declare no
+# article, and on their pages the full page (headline lists, other stories) must not win as
+# easily as on a service or listing page. An article shows a headline that its <title>
+# repeats, with a dateline or byline next to it; a forum thread or a listing shows many dates.
+_HEADINGS = etree.XPath("(//body//h1 | //body//h2 | //body//h3)[position() <= 30]")
+_TITLE = etree.XPath("string((//title)[1])")
+_FOLLOWING = etree.XPath("following::*[position() <= 40]")
+_DATE_MARKS = etree.XPath(
+    "count(//time | //*[contains(@class, 'date') or contains(@class, 'Date') or contains(@class, 'byline')"
+    " or contains(@class, 'posted') or contains(@itemprop, 'date')])"
+)
+_WORDS = re.compile(r"\w+")
+# The headline's words in the title, and its share of the title's words: "Storm hits coast" in
+# "Storm hits coast - The Daily", and not the site's name in every title of the site.
+HEADLINE_IN_TITLE = 0.8
+HEADLINE_COVERS_TITLE = 0.5
+# A dateline sits within this many words of text after the headline (or just above it).
+DATELINE_REACH_WORDS = 80
+# More date or byline marks than this on a page: posts of a thread, items of a listing.
+MAX_DATE_MARKS = 8
+_DATELINE = re.compile(
+    r"\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?\s+\d{1,2}\b"
+    r"|\b\d{1,2}\.?\s+(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\b"
+    r"|\b\d{1,4}[./-]\d{1,2}[./-]\d{2,4}\b",
+    re.IGNORECASE,
+)
+_BYLINE = re.compile(r"(?:^|\s)(?i:by|posted by|written by|von|par|por|door|di)\s+[A-Z]")
+_DATED_ATTRS = re.compile(r"byline|author|dateline|posted|published|pubdate|timestamp|date|time", re.IGNORECASE)
+
+
+def shows_article(root: Any) -> bool:
+    """Whether the page shows an article: a headline its title repeats, dated or signed next to it,
+    on a page without the many dates of a thread or a listing."""
+    headline = _headline(root)
+    if headline is None or not _dated(headline):
+        return False
+    marks = _DATE_MARKS(root)
+    return isinstance(marks, float) and marks <= MAX_DATE_MARKS
+
+
+def _headline(root: Any) -> Any:
+    """The first h1-h3 whose words the page's <title> repeats, and that are most of the title."""
+    title = set(_WORDS.findall(str(_TITLE(root)).lower()))
+    for heading in _elements(_HEADINGS(root)) if title else ():
+        words = _WORDS.findall(heading.text_content().lower())
+        if not 2 <= len(words) <= 40:
+            continue
+        inside = sum(w in title for w in words) / len(words)
+        if inside >= HEADLINE_IN_TITLE and len(title.intersection(words)) >= HEADLINE_COVERS_TITLE * len(title):
+            return heading
+    return None
+
+
+def _dated(headline: Any) -> bool:
+    """A date, a byline or their markup right after the headline, or in the few elements above it."""
+    words = 0
+    for el in _elements(_FOLLOWING(headline)):
+        if _marks_date(el, f"{el.text or ''} {el.tail or ''}"):
+            return True
+        words += len(f"{el.text or ''} {el.tail or ''}".split())
+        if words > DATELINE_REACH_WORDS:
+            break
+    above = [el for _, el in zip(range(3), headline.itersiblings(preceding=True), strict=False)]
+    return any(_marks_date(el, el.text_content()[:200]) for el in above)
+
+
+def _marks_date(el: Any, text: str) -> bool:
+    if not isinstance(el.tag, str):
+        return False  # a comment or a processing instruction
+    attrs = f"{el.get('class') or ''} {el.get('id') or ''} {el.get('itemprop') or ''}"
+    return el.tag == "time" or bool(_DATED_ATTRS.search(attrs)) or bool(_DATELINE.search(text) or _BYLINE.search(text))
+
+
+def _elements(found: object) -> list[Any]:
+    """An XPath's answer as the elements it is (typed: lxml types every answer as any XPath result)."""
+    return list(found) if isinstance(found, list) else []
