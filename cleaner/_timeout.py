@@ -105,9 +105,14 @@ def call_with_timeout(seconds: float | None, fn: Callable[[], T]) -> tuple[T | N
     limit = _WATCHDOG.arm(seconds)
     try:
         try:
-            return fn(), False
+            value = fn()
         finally:
             _WATCHDOG.disarm(limit)
+        # past its limit before the watchdog was scheduled (it needs the GIL): late all the same, so
+        # that a limit means the same whichever thread got there first
+        if time.monotonic() > limit.deadline:
+            return None, True
+        return value, False
     except CleaningTimeout:
         _WATCHDOG.disarm(limit)
         if not limit.fired:  # an outer limit's, passing through this call

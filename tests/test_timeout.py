@@ -92,3 +92,8 @@ def test_bad_timeouts(bad: object) -> None:
 def test_timeout_is_a_base_exception() -> None:
     # an ``except Exception`` in a library under the call must not swallow it
     assert not issubclass(CleaningTimeout, Exception)
+
+
+def test_a_call_that_finished_past_its_limit_is_late() -> None:
+    # whether or not the watchdog got the GIL in time, a limit means the same thing
+    assert call_with_timeout(1e-9, lambda: _spin(0.001)) == (None, True)
