@@ -74,6 +74,19 @@ LIST_MODE_DOMINANCE: Final = 0.45  # or when the best region holds less than thi
 SECONDARY_SHARE: Final = 0.25
 # A comment thread needs an article before it to be "after the article".
 COMMENTS_MIN_PROSE_BEFORE: Final = 50
+# A footer cut is weighed against the prose it would remove: a copyright or
+# licence line above the article (an open-access notice, a footer that a page
+# dump prints before the body) must not take the article with it. The cut
+# does not happen when the running prose after the marker is at least this
+# many times the prose before it and at least FOOTER_WEIGH_MIN_AFTER words...
+FOOTER_WEIGH_RATIO: Final = 4.0
+FOOTER_WEIGH_MIN_AFTER: Final = 300
+# ... unless this share of that prose speaks the site's small print (legal,
+# cookie or sign-up phrases): consent dialogs, policies and forms printed after
+# a real footer. On wcxb-dev, the footers printed above an article (PMC, news
+# dumps) had 0.00 of it, the policy and consent text after real footers 0.07-0.92.
+FOOTER_SMALL_PRINT_MAX: Final = 0.05
+SMALL_PRINT_CATEGORIES: Final = ("legal", "cookie", "subscription")
 _COMMENT_SECTION: Final = re.compile(
     r"[\[(]?\s*(\d+\s+)?((top|most|all|latest|newest|oldest|best|recent|reader|readers'?|user)\s+(rated\s+)?)?"
     r"(comments|responses|replies|reactions|discussion|conversation)(\s*\(\d+\))?\s*[\])]?\s*:?$"
@@ -622,6 +635,39 @@ def comment_candidates(blocks: list[Block]) -> set[int] | None:
     return found
 
 
+def weigh_footer_cut(
+    blocks: list[Block], labels: list[Chrome | None], classes: list[str], cut: int, matcher: ChromeMatcher
+) -> int:
+    """The footer cut at ``cut``, or a later one, if the first would remove far more prose than it should.
+
+    An outweighed marker becomes a drop of that line alone (``legal``), and the
+    search for the article's end goes on after it.
+    """
+    while cut < len(blocks) and _FOOTER.match(blocks[cut].text):
+        before = _prose_words(blocks, classes, (0, cut), labels)
+        after = [i for i in range(cut + 1, len(blocks)) if classes[i] == "good" and labels[i] is None]
+        after_words = sum(blocks[i].words for i in after)
+        if after_words < max(FOOTER_WEIGH_MIN_AFTER, FOOTER_WEIGH_RATIO * before):
+            return cut
+        if _small_print_words(blocks, after, matcher) > FOOTER_SMALL_PRINT_MAX * after_words:
+            return cut
+        if labels[cut] is None:
+            labels[cut] = Chrome("legal", "generic:legal:outweighed-footer")
+        rest = cut + 1
+        cut = rest + comment_section_start(blocks[rest:], labels[rest:], classes[rest:])
+    return cut
+
+
+def _small_print_words(blocks: list[Block], indices: list[int], matcher: ChromeMatcher) -> int:
+    """Words of the blocks at ``indices`` that hold a legal, cookie or sign-up phrase."""
+    words = 0
+    for i in indices:
+        hits = matcher.phrase_hits(blocks[i].text)
+        if any(hits.get(c) for c in SMALL_PRINT_CATEGORIES):
+            words += blocks[i].words
+    return words
+
+
 @dataclass(slots=True)
 class BlockContext:
     """What the passes before the decision found."""
@@ -668,6 +714,7 @@ def analyse(
     classes = [prose_class(b, thresholds) for b in blocks]
     comments_from = comment_section_start(blocks, labels, classes) if use_region else len(blocks)
     if use_region:
+        comments_from = weigh_footer_cut(blocks, labels, classes, comments_from, matcher)
         scores = [block_score(b, k, c) for b, k, c in zip(blocks, classes, labels, strict=True)]
         region = find_main_region(scores[:comments_from])
         region_prose = _prose_words(blocks, classes, region, labels)
