@@ -30,6 +30,7 @@ from ._features import ends_like_sentence
 from ._lexicon import CategoryPatterns, Lexicon
 from ._model import DROP, KEEP, Block
 from ._prefilter import TRAILING_CHARS, PageScanner, build_scanner, scan_expression
+from ._teasers import teaser_tail
 
 # --- prose thresholds (jusText-style, in words rather than characters) ---
 GOOD_MIN_WORDS: Final = 10  # a sentence-ending block this long can be body text
@@ -687,6 +688,18 @@ def comment_candidates(blocks: list[Block]) -> set[int] | None:
     return found
 
 
+def trim_teasers(
+    blocks: list[Block], labels: list[Chrome | None], classes: list[str], region: tuple[int, int]
+) -> tuple[int, int]:
+    """The region without the run of other items' teasers that ends it (labelled ``related``)."""
+    run = teaser_tail(blocks, classes, [None if label is None else label.category for label in labels], region)
+    if run is None:
+        return region
+    for i in run.indices:
+        labels[i] = Chrome("related", "generic:related:teaser-run")
+    return region[0], run.start
+
+
 def weigh_footer_cut(
     blocks: list[Block], labels: list[Chrome | None], classes: list[str], cut: int, matcher: ChromeMatcher
 ) -> int:
@@ -780,6 +793,8 @@ def analyse(
             keep_grid_data(blocks, labels)
             scores = [list_score(b, c) for b, c in zip(blocks, labels, strict=True)]
             region = find_main_region(scores[:comments_from])
+        else:
+            region = trim_teasers(blocks, labels, classes, region)
         extra = secondary_regions(scores[:comments_from], region, SECONDARY_SHARE)
     else:
         region = (0, len(blocks))
