@@ -396,7 +396,7 @@ class Cleaner:
         if page.metadata is not None:
             self._finish(result, page.metadata, page, rules)
         if self.list_all_removed and page.outside is not None:
-            add_outside_blocks(result, page.outside())
+            add_outside_blocks(result, page.outside(), self.matcher)
         if page.limit:
             # the front-end saw only part of the document: never silently
             result.truncated = True
