@@ -75,6 +75,8 @@ ANCHOR_SUFFIX: Final = ":anchor"
 SOFT_BETWEEN_PROSE: Final = frozenset(("date", "byline"))
 # On a page without running prose (a product grid) a price or rating is the
 # grid's data: wcxb-dev's gold holds price lines on 39 of its 116 collection pages.
+# Its buttons ("Add to cart") are dropped, but cost the grid's region no more than
+# a tiny line: one in every item would otherwise split the grid.
 GRID_DATA: Final = "commerce"
 _DIGIT: Final = re.compile(r"\d")
 # A stamp's prose neighbours may be this many blocks away, past chrome and past
@@ -586,6 +588,8 @@ def list_score(b: Block, chrome: Chrome | None) -> float:
     """Region score for pages without running prose: any non-chrome line counts."""
     if b.decision == KEEP:
         return float(max(b.words, 1))
+    if chrome is not None and chrome.category == GRID_DATA and b.decision is None:
+        return -0.5
     if b.decision == DROP or chrome is not None:
         return -(CHROME_PENALTY + 0.5 * min(b.words, 40))
     if b.repeats > 1:
