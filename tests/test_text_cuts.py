@@ -46,7 +46,13 @@ def _kept_all(blocks: list[Block], texts: list[str]) -> bool:
     "head",
     [
         # an open-access notice under the authors and the abstract: the article follows it
-        ["Journal of Plants", "Growth of plants in dry soil", paragraph(9), paragraph(10), "Copyright © 2020 Smith et al."],
+        [
+            "Journal of Plants",
+            "Growth of plants in dry soil",
+            paragraph(9),
+            paragraph(10),
+            "Copyright © 2020 Smith et al.",
+        ],
         # a footer that the page dump prints before the article (a navigation footer rendered first)
         ["Home", paragraph(9), paragraph(10), "About us", "© 2026 Plant News. All rights reserved."],
     ],

@@ -65,7 +65,10 @@ def test_commerce_forum_and_date_lines_are_named(line: str, category: str) -> No
 
 @pytest.mark.parametrize(
     "line",
-    ["The bridge costs $19.99 million less than planned, the council said.", "Posted in the morning, it was read by all."],
+    [
+        "The bridge costs $19.99 million less than planned, the council said.",
+        "Posted in the morning, it was read by all.",
+    ],
 )
 def test_prose_that_mentions_prices_or_posting_stays(line: str) -> None:
     blocks = _blocks([*ARTICLE[:3], line, *ARTICLE[3:]])
@@ -77,7 +80,13 @@ def test_post_stamps_between_posts_do_not_split_a_thread() -> None:
     lines = ["Forum", "Bridge opening delayed again"]
     posts = [sentence(i, SUBJECTS[i]) for i in range(6)]
     for i, post in enumerate(posts):
-        lines += [f"user{i}", f"{100 + i} posts · Joined 2014", f"#{i + 1} · Mar {i + 2}, 2025", post, "Reply Quote Like"]
+        lines += [
+            f"user{i}",
+            f"{100 + i} posts · Joined 2014",
+            f"#{i + 1} · Mar {i + 2}, 2025",
+            post,
+            "Reply Quote Like",
+        ]
     blocks = _blocks(lines)
     assert all(_block(blocks, p).kept for p in posts)
     assert not any(b.kept for b in blocks if "Joined" in b.text or b.text.startswith("#"))
