@@ -164,3 +164,14 @@ def test_teasers_about_the_article_itself_are_kept() -> None:
         lines += [head, f"November {i + 10}, 2019", text]
     blocks = _blocks(lines)
     assert all(_block(blocks, text).kept for _, text in sections)
+
+
+def test_every_bundled_pattern_has_a_scan_form() -> None:
+    """One pattern without a scan form (an unescaped ``$``) turns the page prefilter off for every page."""
+    from cleaner._classify import _source, chrome_matcher
+    from cleaner._lexicon import default_lexicon
+    from cleaner._prefilter import scan_expression
+
+    matcher = chrome_matcher(default_lexicon())
+    missing = [(kind, cat.name) for kind, cat, _ in matcher.checks if scan_expression(kind, _source(cat, kind)) is None]
+    assert not missing
