@@ -30,6 +30,7 @@ from ._features import ends_like_sentence
 from ._lexicon import CategoryPatterns, Lexicon
 from ._model import DROP, KEEP, Block
 from ._prefilter import TRAILING_CHARS, PageScanner, build_scanner, scan_expression
+from ._teasers import teaser_tail
 
 # --- prose thresholds (jusText-style, in words rather than characters) ---
 GOOD_MIN_WORDS: Final = 10  # a sentence-ending block this long can be body text
@@ -62,7 +63,27 @@ END_WINDOW: Final = 240
 PHRASE_SAMPLE_CHARS: Final = 5_000
 # Categories whose prose-length blocks are still chrome (fluent appeals).
 PROSE_CHROME: Final = ("appeal", "subscription", "cookie", "legal")
-ANCHOR_SUFFIX: Final = ":anchor"  # key of a category's anchor-phrase count in phrase hits
+ANCHOR_SUFFIX: Final = ":anchor"
+# An item's own small print: a post's date and poster line, a product's price.
+# They are dropped, but inside a thread or a product grid they sit between
+# every two items, so in the region search they cost what a short line costs
+# instead of breaking the run (wcxb-dev text: with the full chrome penalty,
+# pricing and poster lines cost collection pages 0.018 and forums their posts).
+# Only between two paragraphs of prose, though: under a teaser's headline a
+# date or byline marks where the article ended (aeb text fell 0.002 with every
+# date and byline soft).
+SOFT_BETWEEN_PROSE: Final = frozenset(("date", "byline"))
+# On a page without running prose (a product grid) a price or rating is the
+# grid's data: wcxb-dev's gold holds price lines on 39 of its 116 collection pages.
+# Its buttons ("Add to cart") are dropped, but cost the grid's region no more than
+# a tiny line: one in every item would otherwise split the grid.
+GRID_DATA: Final = "commerce"
+_DIGIT: Final = re.compile(r"\d")
+# A stamp's prose neighbours may be this many blocks away, past chrome and past
+# lines of at most STAMP_GAP_MAX_WORDS words (a user name, "Reply Quote Like");
+# a teaser's headline is longer, and stops the walk.
+SOFT_CONTEXT: Final = 8
+STAMP_GAP_MAX_WORDS: Final = 3  # key of a category's anchor-phrase count in phrase hits
 
 # Below this many words of running prose the page is not an article, and the
 # main region is searched with list_score instead (short lines count too).
@@ -74,6 +95,19 @@ LIST_MODE_DOMINANCE: Final = 0.45  # or when the best region holds less than thi
 SECONDARY_SHARE: Final = 0.25
 # A comment thread needs an article before it to be "after the article".
 COMMENTS_MIN_PROSE_BEFORE: Final = 50
+# A footer cut is weighed against the prose it would remove: a copyright or
+# licence line above the article (an open-access notice, a footer that a page
+# dump prints before the body) must not take the article with it. The cut
+# does not happen when the running prose after the marker is at least this
+# many times the prose before it and at least FOOTER_WEIGH_MIN_AFTER words...
+FOOTER_WEIGH_RATIO: Final = 4.0
+FOOTER_WEIGH_MIN_AFTER: Final = 300
+# ... unless this share of that prose speaks the site's small print (legal,
+# cookie or sign-up phrases): consent dialogs, policies and forms printed after
+# a real footer. On wcxb-dev, the footers printed above an article (PMC, news
+# dumps) had 0.00 of it, the policy and consent text after real footers 0.07-0.92.
+FOOTER_SMALL_PRINT_MAX: Final = 0.05
+SMALL_PRINT_CATEGORIES: Final = ("legal", "cookie", "subscription")
 _COMMENT_SECTION: Final = re.compile(
     r"[\[(]?\s*(\d+\s+)?((top|most|all|latest|newest|oldest|best|recent|reader|readers'?|user)\s+(rated\s+)?)?"
     r"(comments|responses|replies|reactions|discussion|conversation)(\s*\(\d+\))?\s*[\])]?\s*:?$"
@@ -512,14 +546,50 @@ def block_score(b: Block, klass: str, chrome: Chrome | None) -> float:
     return -SHORT_PENALTY * (2.0 if b.repeats > 1 else 1.0)
 
 
+def region_scores(blocks: list[Block], classes: list[str], labels: list[Chrome | None]) -> list[float]:
+    """``block_score`` of every block, an item's stamp between two paragraphs costing only a short line's."""
+    scores = [block_score(b, k, c) for b, k, c in zip(blocks, classes, labels, strict=True)]
+    for i, label in enumerate(labels):
+        if label is None or blocks[i].decision is not None:
+            continue
+        if (
+            label.category in SOFT_BETWEEN_PROSE
+            and _prose_beside(blocks, classes, labels, i, -1)
+            and _prose_beside(blocks, classes, labels, i, 1)
+        ):
+            scores[i] = -SHORT_PENALTY
+    return scores
+
+
+def _prose_beside(blocks: list[Block], classes: list[str], labels: list[Chrome | None], i: int, step: int) -> bool:
+    """Whether the first block from ``i`` in direction ``step`` past chrome and tiny lines is prose."""
+    j = i + step
+    for _ in range(SOFT_CONTEXT):
+        if not 0 <= j < len(labels):
+            return False
+        if labels[j] is None and blocks[j].words > STAMP_GAP_MAX_WORDS:
+            return classes[j] == "good"
+        j += step
+    return False
+
+
 def _prose_words(blocks: list[Block], classes: list[str], region: tuple[int, int], labels: list[Chrome | None]) -> int:
     return sum(blocks[i].words for i in range(*region) if classes[i] == "good" and labels[i] is None)
+
+
+def keep_grid_data(blocks: list[Block], labels: list[Chrome | None]) -> None:
+    """Unlabel the prices and ratings of a page without running prose: there they are the listing's data."""
+    for i, label in enumerate(labels):
+        if label is not None and label.category == GRID_DATA and _DIGIT.search(blocks[i].text):
+            labels[i] = None
 
 
 def list_score(b: Block, chrome: Chrome | None) -> float:
     """Region score for pages without running prose: any non-chrome line counts."""
     if b.decision == KEEP:
         return float(max(b.words, 1))
+    if chrome is not None and chrome.category == GRID_DATA and b.decision is None:
+        return -0.5
     if b.decision == DROP or chrome is not None:
         return -(CHROME_PENALTY + 0.5 * min(b.words, 40))
     if b.repeats > 1:
@@ -622,6 +692,51 @@ def comment_candidates(blocks: list[Block]) -> set[int] | None:
     return found
 
 
+def trim_teasers(
+    blocks: list[Block], labels: list[Chrome | None], classes: list[str], region: tuple[int, int]
+) -> tuple[int, int]:
+    """The region without the run of other items' teasers that ends it (labelled ``related``)."""
+    run = teaser_tail(blocks, classes, [None if label is None else label.category for label in labels], region)
+    if run is None:
+        return region
+    for i in run.indices:
+        labels[i] = Chrome("related", "generic:related:teaser-run")
+    return region[0], run.start
+
+
+def weigh_footer_cut(
+    blocks: list[Block], labels: list[Chrome | None], classes: list[str], cut: int, matcher: ChromeMatcher
+) -> int:
+    """The footer cut at ``cut``, or a later one, if the first would remove far more prose than it should.
+
+    An outweighed marker becomes a drop of that line alone (``legal``), and the
+    search for the article's end goes on after it.
+    """
+    while cut < len(blocks) and _FOOTER.match(blocks[cut].text):
+        before = _prose_words(blocks, classes, (0, cut), labels)
+        after = [i for i in range(cut + 1, len(blocks)) if classes[i] == "good" and labels[i] is None]
+        after_words = sum(blocks[i].words for i in after)
+        if after_words < max(FOOTER_WEIGH_MIN_AFTER, FOOTER_WEIGH_RATIO * before):
+            return cut
+        if _small_print_words(blocks, after, matcher) > FOOTER_SMALL_PRINT_MAX * after_words:
+            return cut
+        if labels[cut] is None:
+            labels[cut] = Chrome("legal", "generic:legal:outweighed-footer")
+        rest = cut + 1
+        cut = rest + comment_section_start(blocks[rest:], labels[rest:], classes[rest:])
+    return cut
+
+
+def _small_print_words(blocks: list[Block], indices: list[int], matcher: ChromeMatcher) -> int:
+    """Words of the blocks at ``indices`` that hold a legal, cookie or sign-up phrase."""
+    words = 0
+    for i in indices:
+        hits = matcher.phrase_hits(blocks[i].text)
+        if any(hits.get(c) for c in SMALL_PRINT_CATEGORIES):
+            words += blocks[i].words
+    return words
+
+
 @dataclass(slots=True)
 class BlockContext:
     """What the passes before the decision found."""
@@ -668,7 +783,8 @@ def analyse(
     classes = [prose_class(b, thresholds) for b in blocks]
     comments_from = comment_section_start(blocks, labels, classes) if use_region else len(blocks)
     if use_region:
-        scores = [block_score(b, k, c) for b, k, c in zip(blocks, classes, labels, strict=True)]
+        comments_from = weigh_footer_cut(blocks, labels, classes, comments_from, matcher)
+        scores = region_scores(blocks, classes, labels)
         region = find_main_region(scores[:comments_from])
         region_prose = _prose_words(blocks, classes, region, labels)
         small = (
@@ -678,8 +794,11 @@ def analyse(
         scattered = region_prose < LIST_MODE_DOMINANCE * _prose_words(blocks, classes, (0, comments_from), labels)
         if small or scattered:
             # no article here: a product grid, a listing, a service page
+            keep_grid_data(blocks, labels)
             scores = [list_score(b, c) for b, c in zip(blocks, labels, strict=True)]
             region = find_main_region(scores[:comments_from])
+        else:
+            region = trim_teasers(blocks, labels, classes, region)
         extra = secondary_regions(scores[:comments_from], region, SECONDARY_SHARE)
     else:
         region = (0, len(blocks))

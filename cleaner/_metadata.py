@@ -37,7 +37,7 @@ DATE_LINE_MAX_WORDS: Final = 12  # a dropped line longer than this is not a date
 _NOT_HEADLINE: Final = {
     "navigation", "media", "subscription", "appeal", "related", "podcast", "video", "lottery", "ticker",
     "weather", "gallery", "caption", "credit", "share", "tags", "date", "byline", "comments",
-    "advertisement", "cookie", "legal", "loading", "notice",
+    "advertisement", "cookie", "legal", "loading", "notice", "commerce",
 }  # fmt: skip
 _NOT_HEADLINE_ENDINGS: Final = (".", ":", ";", ",")
 _PLUS_ONE: Final = (1).__add__

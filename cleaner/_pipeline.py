@@ -435,7 +435,7 @@ class Cleaner:
         found = tree_comments(page.tree, chrome) or block_comments(result.blocks, chrome)
         place(result, found, include=include, threads=page.tree is None)
         if self.list_all_removed and page.outside is not None:
-            add_outside_blocks(result, page.outside())
+            add_outside_blocks(result, page.outside(), self.matcher)
         if page.limit:
             # the front-end saw only part of the document: never silently
             result.truncated = True
