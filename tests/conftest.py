@@ -40,3 +40,14 @@ def cli() -> Callable[..., Result]:
         return runner.invoke(app, [str(a) for a in args], input=input)
 
     return invoke
+
+
+def require_datatrove_readers() -> None:
+    """Skip, saying why, where datatrove's WARC and JSONL readers cannot run: they need its [io]
+    extra (orjson, faust-cchardet, python-magic) and python-magic needs the libmagic C library."""
+    pytest.importorskip("datatrove", reason="datatrove is not installed (pip install 'cleaner-web[datatrove]')")
+    for module in ("orjson", "cchardet", "magic"):
+        try:
+            __import__(module)
+        except ImportError as exc:  # python-magic raises ImportError when libmagic is missing
+            pytest.skip(f"datatrove's readers cannot run here: {module}: {exc}")

@@ -207,6 +207,7 @@ def test_cleaner_config_reaches_the_core(monkeypatch: pytest.MonkeyPatch) -> Non
         "list_all_removed": True,
         "max_page_text_chars": 99,
         "site_model": None,
+        "include_comments": False,
     }
 
 

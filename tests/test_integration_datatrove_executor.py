@@ -19,6 +19,8 @@ from typing import Any
 
 import pytest
 
+from tests.conftest import require_datatrove_readers
+
 pytest.importorskip("datatrove", reason="datatrove is not installed (pip install 'cleaner-web[datatrove]')")
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -85,6 +87,7 @@ def split_jsonl(tmp_path: Path) -> Path:
 
 
 def test_jsonl_through_two_workers_loses_no_document(tmp_path: Path) -> None:
+    require_datatrove_readers()
     run = run_pipeline(tmp_path, "jsonl", split_jsonl(tmp_path), sandbox=True)
     stats = step_stats(run)
     # 6 documents: 4 with prose (HTML with a good, null or broken URL; a text dump), 2 without
@@ -108,6 +111,7 @@ def test_jsonl_through_two_workers_loses_no_document(tmp_path: Path) -> None:
 
 
 def test_warc_through_two_workers_with_a_cache_cold_in_each_worker(tmp_path: Path) -> None:
+    require_datatrove_readers()
     source = tmp_path / "in"
     source.mkdir()
     for name in ("a", "b"):  # two files: both tasks have pages

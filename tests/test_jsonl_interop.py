@@ -15,6 +15,7 @@ from typer.testing import Result
 from cleaner.batch.document import Document
 from cleaner.batch.formats import record
 from cleaner.batch.readers import JsonlFields, JsonlReader
+from tests.conftest import require_datatrove_readers
 
 Cli = Callable[..., Result]
 
@@ -61,6 +62,7 @@ def crawl(tmp_path: Path) -> Path:
 def datatrove_dump(crawl: Path, tmp_path: Path) -> Path:
     """The crawl as datatrove writes it: its WarcReader, one Media added, its JsonlWriter."""
     pytest.importorskip("datatrove", reason="the round trip runs datatrove's own reader and writer ([datatrove])")
+    require_datatrove_readers()
     from datatrove.data import Media, MediaType
     from datatrove.pipeline.readers import WarcReader
     from datatrove.pipeline.writers import JsonlWriter
