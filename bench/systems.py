@@ -75,14 +75,14 @@ def _extract_with(c: Any) -> Extract:
     return extract
 
 
-def _cleaner_learning(mode: str, engine: str = "accurate") -> Callable[[], Learn]:
+def _cleaner_learning(mode: str, engine: str = "accurate", *, include_comments: bool = False) -> Callable[[], Learn]:
     """cleaner with site rules and ``--learn``: a SiteModel learned from the set's pages (no gold read), then cleaning."""
 
     def factory() -> Learn:
         import cleaner
         from cleaner.learn import SiteLearner
 
-        base = cleaner.Cleaner(mode=mode, engine=engine)  # type: ignore[arg-type]
+        base = cleaner.Cleaner(mode=mode, engine=engine, include_comments=include_comments)  # type: ignore[arg-type]
 
         def learn(pages: list[tuple[bytes | str, str | None]]) -> Extract:
             learner = SiteLearner(base)
@@ -274,6 +274,15 @@ SYSTEMS: dict[str, System] = {
             learner=_cleaner_learning("html"),
         ),
         System(
+            "cleaner-html-learn-comments",
+            "html",
+            "cleaner, HTML mode, with site rules and --learn, include_comments=True: text plus the reader comments",
+            ("cleaner",),
+            _not_learning,
+            learner=_cleaner_learning("html", include_comments=True),
+            default=False,
+        ),
+        System(
             "cleaner-fast",
             "html",
             "cleaner, HTML mode, fast engine (generic engine)",
@@ -345,6 +354,15 @@ SYSTEMS: dict[str, System] = {
             ("cleaner",),
             _not_learning,
             learner=_cleaner_learning("text"),
+        ),
+        System(
+            "cleaner-text-learn-comments",
+            "text",
+            "cleaner, plain-text mode, with site rules and --learn, include_comments=True: text plus the reader comments",
+            ("cleaner",),
+            _not_learning,
+            learner=_cleaner_learning("text", include_comments=True),
+            default=False,
         ),
         System("keep-everything", "text", "keep every line of the dump", (), _keep_everything),
         System("c4", "text", "C4 page-cleaning rules, strict (bench/c4.py)", (), _c4),
