@@ -47,6 +47,8 @@ _PART_ATTR: Final = re.compile(
     r"|icon|tool|share|^has-|^no-|like|flag|edit|widget|recent|popular|latest|sidebar|textarea|field|label|input",
     re.IGNORECASE,
 )
+# the box holding the thread, named as a whole ("comments", "comments-block", "commentlist")
+_COMMENTS_BOX: Final = re.compile(r"(?:[a-z]+[-_])?comments?[-_]?(?:list|block|area|section|wrapper|container)?", re.I)
 _ITEM_TAGS: Final = frozenset(["li", "article", "div", "section", "dd", "blockquote", "tr", "td", "table"])
 _SKIP_TAGS: Final = frozenset(
     ["script", "style", "noscript", "template", "svg", "form", "textarea", "select", "button", "iframe", "head"]
@@ -154,10 +156,41 @@ def tree_comments(root: Any, chrome: Chrome = _no_chrome) -> list[Comment]:
         return []
     items = _thread_items(root)
     if not items:
-        return []
+        return _definition_comments(root, chrome)
     found = set(items)
     out = [_item_comment(el, found, chrome) for el in items]
     return [c for c in out if c is not None]
+
+
+def _definition_comments(root: Any, chrome: Chrome) -> list[Comment]:
+    """Comments written as a definition list inside the page's comments box: each ``<dt>`` a header (author,
+    date), each ``<dd>`` after it the comment (Blogger, many hand-made blogs). Their items carry no comment
+    class, so ``_thread_items`` does not see them."""
+    for box in root.iter("div", "section", "ol", "ul", "dl"):
+        names = f"{box.get('id') or ''} {box.get('class') or ''}".split()
+        if not any(_COMMENTS_BOX.fullmatch(n) for n in names) or _hidden(box):
+            continue
+        for dl in box.iter("dl"):
+            found = _dl_comments(dl, chrome)
+            if sum(len(c.text.split()) for c in found) >= MIN_THREAD_WORDS:
+                return found
+    return []
+
+
+def _dl_comments(dl: Any, chrome: Chrome) -> list[Comment]:
+    out: list[Comment] = []
+    header: tuple[str | None, str | None] = (None, None)
+    for child in dl:
+        classes = (child.get("class") or "").split()
+        if child.tag == "dt":
+            line = " ".join(_own_lines(child, set()))
+            header = _header(line, None) or (_strip_says(line) if len(line.split()) <= MAX_AUTHOR_WORDS else None, None)
+        elif child.tag == "dd" and not any(_PART_ATTR.search(c) for c in classes):
+            lines = [ln for ln in _own_lines(child, set()) if chrome(ln, len(ln.split())) is None]
+            body = [ln for ln in lines if not _METADATA.fullmatch(ln)]
+            if body:
+                out.append(Comment("\n\n".join(body), header[0] or None, header[1] or None))
+    return out
 
 
 def _thread_items(root: Any) -> list[Any]:
@@ -367,7 +400,10 @@ def _header(text: str, pending: str | None) -> tuple[str | None, str | None] | N
 
 
 def _close(out: list[Comment], body: list[str], author: str | None, date: str | None) -> None:
-    if body:
+    # Only a header line (an author, a date) opens a comment: what follows a comments heading before the
+    # first header is the heading's own list ("Recent Comments", "Post Comments (Atom)", an archive), not
+    # a comment. Measured on dragnet (HTML mode, text plus comments), such header-less runs were sidebars.
+    if body and (author is not None or date is not None):
         out.append(Comment("\n\n".join(body), author, date))
 
 
