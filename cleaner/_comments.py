@@ -400,11 +400,23 @@ def _header(text: str, pending: str | None) -> tuple[str | None, str | None] | N
 
 
 def _close(out: list[Comment], body: list[str], author: str | None, date: str | None) -> None:
-    # Only a header line (an author, a date) opens a comment: what follows a comments heading before the
-    # first header is the heading's own list ("Recent Comments", "Post Comments (Atom)", an archive), not
-    # a comment. Measured on dragnet (HTML mode, text plus comments), such header-less runs were sidebars.
-    if body and (author is not None or date is not None):
+    # A comment without a header line (no author, no date) is kept only when it reads as prose: what
+    # follows a comments heading before the first header is, when its lines are short, the heading's own
+    # list ("Recent Comments", "Post Comments (Atom)", an archive), and, when they are sentences, a first
+    # reply or answer whose header the dump lost. Measured: such sidebar runs on dragnet held 0-52% of
+    # their words in sentence-length lines, the header-less replies of wcxb-dev's forum and Q&A pages 76-93%.
+    if body and (author is not None or date is not None or _prose_share(body) >= HEADERLESS_PROSE_SHARE):
         out.append(Comment("\n\n".join(body), author, date))
+
+
+# share of a header-less run's words that must sit in lines of at least PROSE_LINE_WORDS words (see _close)
+HEADERLESS_PROSE_SHARE: Final = 0.65
+PROSE_LINE_WORDS: Final = 10
+
+
+def _prose_share(lines: Sequence[str]) -> float:
+    counts = [len(line.split()) for line in lines]
+    return sum(n for n in counts if n >= PROSE_LINE_WORDS) / max(1, sum(counts))
 
 
 # --- placing them ----------------------------------------------------------------

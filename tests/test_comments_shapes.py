@@ -48,3 +48,9 @@ def test_lines_after_a_comments_heading_need_a_header_to_be_a_comment() -> None:
 def test_a_header_line_opens_a_comment_after_a_header_less_run() -> None:
     lines = ["12 Comments", "Subscribe to the thread below", "Ann Smith — July 10th, 2012, 1:26 am", FIRST]
     assert block_comments(_blocks(lines)) == [Comment(FIRST, "Ann Smith", "July 10th, 2012, 1:26 am")]
+
+
+def test_a_header_less_reply_that_reads_as_prose_is_kept() -> None:
+    answer = [f"{FIRST} {SECOND}", FIRST, SECOND, "Share"]
+    found = block_comments(_blocks(["3 Comments", *answer]))
+    assert [c.text for c in found] == ["\n\n".join(answer[:3])]
