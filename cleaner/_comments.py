@@ -155,11 +155,10 @@ def tree_comments(root: Any, chrome: Chrome = _no_chrome) -> list[Comment]:
     if root is None:
         return []
     items = _thread_items(root)
-    if not items:
-        return _definition_comments(root, chrome)
     found = set(items)
-    out = [_item_comment(el, found, chrome) for el in items]
-    return [c for c in out if c is not None]
+    out = [c for c in (_item_comment(el, found, chrome) for el in items) if c is not None]
+    # named items that hold no comment (a "Comments (3)" link in the post's meta line) hide no thread
+    return out or _definition_comments(root, chrome)
 
 
 def _definition_comments(root: Any, chrome: Chrome) -> list[Comment]:

@@ -54,3 +54,8 @@ def test_a_header_less_reply_that_reads_as_prose_is_kept() -> None:
     answer = [f"{FIRST} {SECOND}", FIRST, SECOND, "Share"]
     found = block_comments(_blocks(["3 Comments", *answer]))
     assert [c.text for c in found] == ["\n\n".join(answer[:3])]
+
+
+def test_a_comment_named_count_link_does_not_hide_the_definition_list() -> None:
+    page = dl_page("id='comments'").replace("<article>", "<article><ul><li class='comment'><a>2 Comments</a></li></ul>")
+    assert [c.text for c in tree_comments(parse_html(page))] == [FIRST, SECOND]
