@@ -91,6 +91,9 @@ _DATE_ATTR: Final = re.compile(r"date|time|published|posted|\bmeta\b|stamp", re.
 # lone box of the page named "comment" (a count, a teaser) more often than a thread.
 MIN_COMMENTS: Final = 2
 MIN_THREAD_WORDS: Final = 15
+# A group holding this share of the most text of any group is that text's finer cut when it has more members
+# (dragnet: Typepad's two "comments-content" boxes, 2,254 words, against their 40 "comment" items)
+WRAPPER_SHARE: Final = 0.9
 # An author is a name: longer "names" are a header line of their own
 MAX_AUTHOR_WORDS: Final = 6
 MAX_DATE_WORDS: Final = 12
@@ -199,8 +202,7 @@ def _thread_items(root: Any) -> list[Any]:
         key = _signature(el)
         if key is not None:
             groups.setdefault(key, []).append(el)
-    best: list[Any] = []
-    best_words = MIN_THREAD_WORDS - 1
+    scored: list[tuple[int, list[Any]]] = []
     lone: list[Any] = []
     for key, members in groups.items():
         members = [m for m in members if not _holds_form(m) and not _hidden(m)]
@@ -210,9 +212,14 @@ def _thread_items(root: Any) -> list[Any]:
             continue
         found = set(members)
         words = sum(len(" ".join(_own_lines(m, found)).split()) for m in members)
-        if words > best_words:
-            best, best_words = members, words
-    return best or lone
+        if words >= MIN_THREAD_WORDS:
+            scored.append((words, members))
+    if not scored:
+        return lone
+    most = max(words for words, _ in scored)
+    # boxes that wrap the thread ("comments-content", one per page part) hold as much text as its items:
+    # of the groups holding nearly the most text, the one with the most members is the comments themselves
+    return max((m for words, m in scored if words >= WRAPPER_SHARE * most), key=len)
 
 
 def _hidden(el: Any) -> bool:

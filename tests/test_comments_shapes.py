@@ -59,3 +59,12 @@ def test_a_header_less_reply_that_reads_as_prose_is_kept() -> None:
 def test_a_comment_named_count_link_does_not_hide_the_definition_list() -> None:
     page = dl_page("id='comments'").replace("<article>", "<article><ul><li class='comment'><a>2 Comments</a></li></ul>")
     assert [c.text for c in tree_comments(parse_html(page))] == [FIRST, SECOND]
+
+
+def test_the_comments_not_the_boxes_that_wrap_them() -> None:
+    items = "".join(
+        f"<div class='comment' id='comment-{i}'><p>{t}</p></div>" for i, t in enumerate([FIRST, SECOND, FIRST[::-1]])
+    )
+    box = f"<div class='comments-content'>{items}</div>"
+    page = f"<html><body><p>{'The set was rebuilt by fans. ' * 20}</p>{box}<div class='comments-content'></div></body></html>"
+    assert [c.text for c in tree_comments(parse_html(page))] == [FIRST, SECOND, FIRST[::-1]]
