@@ -47,6 +47,8 @@ _PART_ATTR: Final = re.compile(
     r"|icon|tool|share|^has-|^no-|like|flag|edit|widget|recent|popular|latest|sidebar|textarea|field|label|input",
     re.IGNORECASE,
 )
+# the box holding the thread, named as a whole ("comments", "comments-block", "commentlist")
+_COMMENTS_BOX: Final = re.compile(r"(?:[a-z]+[-_])?comments?[-_]?(?:list|block|area|section|wrapper|container)?", re.I)
 _ITEM_TAGS: Final = frozenset(["li", "article", "div", "section", "dd", "blockquote", "tr", "td", "table"])
 _SKIP_TAGS: Final = frozenset(
     ["script", "style", "noscript", "template", "svg", "form", "textarea", "select", "button", "iframe", "head"]
@@ -89,6 +91,9 @@ _DATE_ATTR: Final = re.compile(r"date|time|published|posted|\bmeta\b|stamp", re.
 # lone box of the page named "comment" (a count, a teaser) more often than a thread.
 MIN_COMMENTS: Final = 2
 MIN_THREAD_WORDS: Final = 15
+# A group holding this share of the most text of any group is that text's finer cut when it has more members
+# (dragnet: Typepad's two "comments-content" boxes, 2,254 words, against their 40 "comment" items)
+WRAPPER_SHARE: Final = 0.9
 # An author is a name: longer "names" are a header line of their own
 MAX_AUTHOR_WORDS: Final = 6
 MAX_DATE_WORDS: Final = 12
@@ -153,11 +158,41 @@ def tree_comments(root: Any, chrome: Chrome = _no_chrome) -> list[Comment]:
     if root is None:
         return []
     items = _thread_items(root)
-    if not items:
-        return []
     found = set(items)
-    out = [_item_comment(el, found, chrome) for el in items]
-    return [c for c in out if c is not None]
+    out = [c for c in (_item_comment(el, found, chrome) for el in items) if c is not None]
+    # named items that hold no comment (a "Comments (3)" link in the post's meta line) hide no thread
+    return out or _definition_comments(root, chrome)
+
+
+def _definition_comments(root: Any, chrome: Chrome) -> list[Comment]:
+    """Comments written as a definition list inside the page's comments box: each ``<dt>`` a header (author,
+    date), each ``<dd>`` after it the comment (Blogger, many hand-made blogs). Their items carry no comment
+    class, so ``_thread_items`` does not see them."""
+    for box in root.iter("div", "section", "ol", "ul", "dl"):
+        names = f"{box.get('id') or ''} {box.get('class') or ''}".split()
+        if not any(_COMMENTS_BOX.fullmatch(n) for n in names) or _hidden(box):
+            continue
+        for dl in box.iter("dl"):
+            found = _dl_comments(dl, chrome)
+            if sum(len(c.text.split()) for c in found) >= MIN_THREAD_WORDS:
+                return found
+    return []
+
+
+def _dl_comments(dl: Any, chrome: Chrome) -> list[Comment]:
+    out: list[Comment] = []
+    header: tuple[str | None, str | None] = (None, None)
+    for child in dl:
+        classes = (child.get("class") or "").split()
+        if child.tag == "dt":
+            line = " ".join(_own_lines(child, set()))
+            header = _header(line, None) or (_strip_says(line) if len(line.split()) <= MAX_AUTHOR_WORDS else None, None)
+        elif child.tag == "dd" and not any(_PART_ATTR.search(c) for c in classes):
+            lines = [ln for ln in _own_lines(child, set()) if chrome(ln, len(ln.split())) is None]
+            body = [ln for ln in lines if not _METADATA.fullmatch(ln)]
+            if body:
+                out.append(Comment("\n\n".join(body), header[0] or None, header[1] or None))
+    return out
 
 
 def _thread_items(root: Any) -> list[Any]:
@@ -167,8 +202,7 @@ def _thread_items(root: Any) -> list[Any]:
         key = _signature(el)
         if key is not None:
             groups.setdefault(key, []).append(el)
-    best: list[Any] = []
-    best_words = MIN_THREAD_WORDS - 1
+    scored: list[tuple[int, list[Any]]] = []
     lone: list[Any] = []
     for key, members in groups.items():
         members = [m for m in members if not _holds_form(m) and not _hidden(m)]
@@ -178,9 +212,14 @@ def _thread_items(root: Any) -> list[Any]:
             continue
         found = set(members)
         words = sum(len(" ".join(_own_lines(m, found)).split()) for m in members)
-        if words > best_words:
-            best, best_words = members, words
-    return best or lone
+        if words >= MIN_THREAD_WORDS:
+            scored.append((words, members))
+    if not scored:
+        return lone
+    most = max(words for words, _ in scored)
+    # boxes that wrap the thread ("comments-content", one per page part) hold as much text as its items:
+    # of the groups holding nearly the most text, the one with the most members is the comments themselves
+    return max((m for words, m in scored if words >= WRAPPER_SHARE * most), key=len)
 
 
 def _hidden(el: Any) -> bool:
@@ -367,8 +406,23 @@ def _header(text: str, pending: str | None) -> tuple[str | None, str | None] | N
 
 
 def _close(out: list[Comment], body: list[str], author: str | None, date: str | None) -> None:
-    if body:
+    # A comment without a header line (no author, no date) is kept only when it reads as prose: what
+    # follows a comments heading before the first header is, when its lines are short, the heading's own
+    # list ("Recent Comments", "Post Comments (Atom)", an archive), and, when they are sentences, a first
+    # reply or answer whose header the dump lost. Measured: such sidebar runs on dragnet held 0-52% of
+    # their words in sentence-length lines, the header-less replies of wcxb-dev's forum and Q&A pages 76-93%.
+    if body and (author is not None or date is not None or _prose_share(body) >= HEADERLESS_PROSE_SHARE):
         out.append(Comment("\n\n".join(body), author, date))
+
+
+# share of a header-less run's words that must sit in lines of at least PROSE_LINE_WORDS words (see _close)
+HEADERLESS_PROSE_SHARE: Final = 0.65
+PROSE_LINE_WORDS: Final = 10
+
+
+def _prose_share(lines: Sequence[str]) -> float:
+    counts = [len(line.split()) for line in lines]
+    return sum(n for n in counts if n >= PROSE_LINE_WORDS) / max(1, sum(counts))
 
 
 # --- placing them ----------------------------------------------------------------
