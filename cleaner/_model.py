@@ -194,7 +194,7 @@ class Result:
     # status stays "ok" because text was produced, but the cut is never silent.
     truncated: bool = False
     # the page's reader comments, in page order; in ``text`` too only where the Cleaner was asked to
-    # (include_comments) or where they are a thread's replies, which are the page's content
+    # (include_comments)
     comments: list[Comment] = field(default_factory=list)
 
     def __repr__(self) -> str:

@@ -22,7 +22,7 @@
    leading headline and dek moved to metadata (``_lead``), the site rules'
    metadata with the page's tree; the reader comments (``_comments``: from
    the markup, or from the lines after a comments heading), in the text too
-   for a thread or on request; then, on request, the page text the
+   on request; then, on request, the page text the
    front-end left out (``_outside``).
 
 Front-ends never call back into this module. ``Cleaner`` holds everything
@@ -156,8 +156,7 @@ class Cleaner:
             ``CLEANER_CACHE_DIR`` environment variable, else ``~/.cache/cleaner``).
         include_comments: also put the page's reader comments into ``text``,
             after the article (a blank line between). Either way they are in
-            ``Result.comments``; a thread's replies (a forum, a Q&A page) are
-            the page's content and always in ``text``.
+            ``Result.comments``.
 
     Limits, and what happens beyond each:
 
@@ -433,7 +432,7 @@ class Cleaner:
         # comments from the markup where there is one, else from the lines after a comments heading
         chrome = self.lexicon_category
         found = tree_comments(page.tree, chrome) or block_comments(result.blocks, chrome)
-        place(result, found, include=include, threads=page.tree is None)
+        place(result, found, include=include)
         if self.list_all_removed and page.outside is not None:
             add_outside_blocks(result, page.outside(), self.matcher)
         if page.limit:

@@ -6,7 +6,7 @@ import pytest
 
 import cleaner
 from cleaner import RECORD_SCHEMA, Comment
-from cleaner._comments import is_thread, tree_comments
+from cleaner._comments import tree_comments
 from cleaner._html_text import parse_html
 
 ARTICLE = (
@@ -117,13 +117,12 @@ def test_comments_already_in_the_text_are_not_added_twice() -> None:
     assert result.text.count(FIRST) == 1
 
 
-@pytest.mark.parametrize(
-    ("article_words", "reply_words", "replies", "thread"),
-    [(40, 30, 3, True), (400, 30, 3, False), (40, 30, 1, False), (90, 30, 2, True), (91, 30, 2, False)],
-)
-def test_is_thread(article_words: int, reply_words: int, replies: int, thread: bool) -> None:
-    comments = [Comment("word " * reply_words)] * replies
-    assert is_thread("word " * article_words, comments) is thread
+def test_a_thread_dump_keeps_its_replies_out_of_the_text_unless_asked() -> None:
+    # the thread rule (replies into the text by themselves) was dropped: articles with long threads took it
+    dump = "\n".join([ARTICLE, "3 Comments", "Ann Smith says:", FIRST, "Reply", "Bob Jones says:", SECOND, "Reply"])
+    plain, asked = cleaner.clean(dump, mode="text"), cleaner.clean(dump, mode="text", include_comments=True)
+    assert FIRST not in plain.text and any(FIRST in c.text for c in plain.comments)
+    assert FIRST in asked.text
 
 
 def test_records_carry_the_comments() -> None:
