@@ -422,6 +422,7 @@ class Cleaner:
             opinion is not None
             and result.ok
             and result.blocks is page.blocks
+            and opinion.applies()
             and may_challenge(result.blocks, opinion.link_share)
         ):
             reading = self._fallback(opinion.render(), PREFIX, url=url, mode=mode, rules=rules, profile=profile)

@@ -65,6 +65,8 @@ class Reading:
     # the share of a text's characters that the page's links hold, for a line opening with a link
     # (a teaser, a headline of another story); 0 otherwise
     link_share: Callable[[str], float]
+    # whether the page is an article the opinion may be given on (asked last: it costs a look at the tree)
+    applies: Callable[[], bool]
 
 
 @dataclass(slots=True)

@@ -26,6 +26,7 @@ blocks and the alternatives, and finishes with the metadata.
 
 from __future__ import annotations
 
+import functools
 import math
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
@@ -89,8 +90,9 @@ def segment(markup: str, *, url: str | None, rules: SiteRules | None, settings: 
     blocks = _extracted_blocks(root, url)
     why = "short-extraction" if blocks else "no-extraction"
     alternatives = [_full_page(root, settings, why, short_result_needs)]
+    shown = functools.cache(lambda: shows_article(root))  # about 2 ms: asked at most once, and only if needed
     if kind is None:
-        alternatives.append(_not_an_article(root, settings))
+        alternatives.append(_not_an_article(root, settings, shown))
     return Page(
         blocks,
         use_region=False,  # trafilatura already cut the page to the article: the classifier only drops chrome
@@ -99,7 +101,7 @@ def segment(markup: str, *, url: str | None, rules: SiteRules | None, settings: 
         tree=root,
         alternatives=alternatives,
         outside=whole_page(root),
-        reading=_reading(root, settings, kind),
+        reading=_reading(root, settings, kind, shown),
         limit=limit,
     )
 
@@ -144,7 +146,7 @@ def _full_page(root: Any, settings: Settings, why: str, needed: Callable[[int], 
     )
 
 
-def _not_an_article(root: Any, settings: Settings) -> Alternative:
+def _not_an_article(root: Any, settings: Settings, shown: Callable[[], bool] | None = None) -> Alternative:
     """trafilatura looks for one article; a service or listing page spreads its content over
     several boxes, which the full-page engine (list mode, secondary runs) keeps. Not offered for a
     product page (around its description the full page is cards of other products); a page that
@@ -155,20 +157,25 @@ def _not_an_article(root: Any, settings: Settings) -> Alternative:
         gain = NOT_ARTICLE_GAIN * words
         if _visible_words(root) < gain:
             return None
-        if shows_article(root):
+        if shown() if shown is not None else shows_article(root):
             gain = SHOWN_ARTICLE_GAIN * words
         return math.ceil(gain)
 
     return Alternative("not-an-article", render=lambda: _rendering(root, settings, skip_landmarks=True), needed=needed)
 
 
-def _reading(root: Any, settings: Settings, kind: str | None) -> Reading | None:
+def _reading(root: Any, settings: Settings, kind: str | None, shown: Callable[[], bool]) -> Reading | None:
     """The second opinion, for articles only (declared, or shown where nothing is declared): on a
     service, listing or product page the link lines at the ends of the extraction are its content
     (measured on wcxb-dev: challenged there, service pages lost 0.23 and listings 0.11, summed)."""
-    if kind != ARTICLE and (kind is not None or not shows_article(root)):
+    if kind is not None and kind != ARTICLE:
         return None
-    return Reading(lambda: _rendering(root, settings, skip_landmarks=True), _link_share(root))
+    applies = _always if kind == ARTICLE else shown
+    return Reading(lambda: _rendering(root, settings, skip_landmarks=True), _link_share(root), applies)
+
+
+def _always() -> bool:
+    return True
 
 
 def _link_share(root: Any) -> Callable[[str], float]:
