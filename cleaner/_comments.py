@@ -27,6 +27,8 @@ import re
 from collections.abc import Callable, Iterator, Sequence
 from typing import Any, Final
 
+from lxml import etree
+
 from ._model import Block, Comment, Result
 
 # --- markup --------------------------------------------------------------------
@@ -48,6 +50,12 @@ _PART_ATTR: Final = re.compile(
 )
 # the box holding the thread, named as a whole ("comments", "comments-block", "commentlist")
 _COMMENTS_BOX: Final = re.compile(r"(?:[a-z]+[-_])?comments?[-_]?(?:list|block|area|section|wrapper|container)?", re.I)
+# a post's body in schema.org microdata, and its author's name and date within the post's itemscope
+_POST_BODIES: Final = etree.XPath("//body//*[@itemprop='text' or @itemprop='articleBody']")
+_POST_AUTHOR: Final = etree.XPath(
+    ".//*[@itemprop='author']//*[@itemprop='name'] | .//*[@itemprop='author'][not(.//*[@itemprop='name'])]"
+)
+_POST_DATE: Final = etree.XPath(".//*[@itemprop='datePublished' or @itemprop='dateCreated']")
 _ITEM_TAGS: Final = frozenset(["li", "article", "div", "section", "dd", "blockquote", "tr", "td", "table"])
 _SKIP_TAGS: Final = frozenset(
     ["script", "style", "noscript", "template", "svg", "form", "textarea", "select", "button", "iframe", "head"]
@@ -157,6 +165,55 @@ def tree_comments(root: Any, chrome: Chrome = _no_chrome) -> list[Comment]:
     out = [c for c in (_item_comment(el, found, chrome) for el in items) if c is not None]
     # named items that hold no comment (a "Comments (3)" link in the post's meta line) hide no thread
     return out or _definition_comments(root, chrome)
+
+
+def thread_posts(root: Any, chrome: Chrome = _no_chrome) -> list[Comment]:
+    """The posts of a forum thread or Q&A page as its schema.org microdata marks them, in page order.
+
+    Each post's body is an ``itemprop="text"`` (or ``articleBody``) element inside the post's own
+    itemscope, which also names its author and date (Discourse, Stack Exchange, many forum
+    engines). Bodies are grouped by tag and class: the group holding the most text is the posts
+    ("s-prose" answers, not the one-line "comment-copy" remarks under them). [] where none.
+    """
+    if root is None:
+        return []
+    groups: dict[str, list[Any]] = {}
+    for el in _elements(_POST_BODIES(root)):
+        if not _hidden(el):
+            groups.setdefault(f"{el.tag}.{el.get('class') or ''}", []).append(el)
+    best: tuple[int, list[Comment]] = (0, [])
+    for members in groups.values():
+        posts = [c for c in (_post(el, chrome) for el in members) if c is not None]
+        words = sum(len(c.text.split()) for c in posts)
+        if len(posts) >= MIN_COMMENTS and words >= MIN_THREAD_WORDS and words > best[0]:
+            best = (words, posts)
+    return best[1]
+
+
+def _post(body: Any, chrome: Chrome) -> Comment | None:
+    lines = [line for line in _own_lines(body, set()) if chrome(line, len(line.split())) is None]
+    if not lines:
+        return None
+    scope = next((a for a in body.iterancestors() if a.get("itemscope") is not None), None)
+    author = date = None
+    if scope is not None:
+        author = _scope_value(scope, _POST_AUTHOR, MAX_AUTHOR_WORDS)
+        date = _scope_value(scope, _POST_DATE, MAX_DATE_WORDS)
+    return Comment("\n\n".join(lines), author, date)
+
+
+def _scope_value(scope: Any, path: Any, max_words: int) -> str | None:
+    """The first value ``path`` finds in the post's scope: a meta's content, a time's text or datetime,
+    else the element's text, if short enough to be a name or a date."""
+    for el in _elements(path(scope)):
+        text = " ".join(" ".join(el.itertext()).split()) or el.get("content") or el.get("datetime") or ""
+        if text and len(text.split()) <= max_words:
+            return str(text)
+    return None
+
+
+def _elements(found: object) -> list[Any]:
+    return list(found) if isinstance(found, list) else []
 
 
 def _definition_comments(root: Any, chrome: Chrome) -> list[Comment]:

@@ -41,7 +41,7 @@ from typing import Any, get_args
 from urllib.parse import urlsplit
 
 from ._classify import chrome_matcher, classify
-from ._comments import block_comments, place, tree_comments
+from ._comments import block_comments, place, thread_posts, tree_comments
 from ._container import has_tree, label_link_text, refine_by_container
 from ._dates import load_url_dates
 from ._decode import (
@@ -87,6 +87,7 @@ from .frontends import (
     page_lines,
     page_url,
 )
+from .html._kind import declares_thread
 from .learn._model import SiteModel, SiteProfile, site_key
 from .rules import RuleBook, SiteRules
 
@@ -432,8 +433,12 @@ class Cleaner:
             self._finish(result, page.metadata, page, rules)
         # comments from the markup where there is one, else from the lines after a comments heading
         chrome = self.lexicon_category
-        found = tree_comments(page.tree, chrome) or block_comments(result.blocks, chrome)
-        place(result, found, include=include)
+        # On a forum thread or Q&A page (as it declares itself) the replies are the content: its posts go
+        # into the text whether or not comments were asked for
+        thread = declares_thread(page.tree)
+        posts = thread_posts(page.tree, chrome) if thread else []
+        found = posts or tree_comments(page.tree, chrome) or block_comments(result.blocks, chrome)
+        place(result, found, include=include or thread)
         if self.list_all_removed and page.outside is not None:
             add_outside_blocks(result, page.outside(), self.matcher)
         if page.limit:

@@ -121,3 +121,24 @@ def _marks_date(el: Any, text: str) -> bool:
 def _elements(found: object) -> list[Any]:
     """An XPath's answer as the elements it is (typed: lxml types every answer as any XPath result)."""
     return list(found) if isinstance(found, list) else []
+
+
+# A forum thread or a Q&A page, as the page declares it (schema.org, in JSON-LD or microdata). On such
+# a page the replies are the content, not reader comments under it. "Question" alone is not enough:
+# FAQ blocks on articles and service pages declare Questions too.
+_THREAD_TYPE = re.compile(r"DiscussionForumPosting|QAPage")
+_LD_THREAD = re.compile(
+    r'"@type"\s*:\s*\[?[^\]{}]{0,200}?"(?:https?://schema\.org/)?(?:DiscussionForumPosting|QAPage)"'
+)
+_ITEMTYPES = etree.XPath("//*[@itemtype]/@itemtype")
+
+
+def declares_thread(root: Any) -> bool:
+    """Whether the page declares itself a forum thread or a question with its answers."""
+    if root is None:
+        return False
+    itemtypes = _ITEMTYPES(root)
+    if any(_THREAD_TYPE.search(str(t)) for t in (itemtypes if isinstance(itemtypes, list) else ())):
+        return True
+    scripts = _LD_SCRIPTS(root)
+    return any(_LD_THREAD.search(str(text)) for text in (scripts if isinstance(scripts, list) else ()))
