@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 from typing import Any
+from urllib.parse import urlsplit
 
 from lxml import etree
 
@@ -73,6 +74,38 @@ _DATELINE = re.compile(
 )
 _BYLINE = re.compile(r"(?:^|\s)(?i:by|posted by|written by|von|par|por|door|di)\s+[A-Z]")
 _DATED_ATTRS = re.compile(r"byline|author|dateline|posted|published|pubdate|timestamp|date|time", re.IGNORECASE)
+
+
+# A path that files the page under its year and month ("/2012/08/slug", "/2012/08/09/slug",
+# "/2012-08-09-slug") is a blog's or a newspaper's record of one post: an article, declared or not.
+# Listing, service and product pages are not filed by date.
+_DATED_PATH = re.compile(r"/(?:199\d|20\d\d)(?:/(?:0?[1-9]|1[0-2])/|-(?:0[1-9]|1[0-2])-(?:0[1-9]|[12]\d|3[01])\b)")
+
+
+def dated_path(url: str | None) -> bool:
+    """Whether the URL's path files the page under a year and month."""
+    if not url:
+        return False
+    try:
+        path = urlsplit(url).path
+    except ValueError:  # "http://[/" and friends
+        return False
+    return _DATED_PATH.search(path) is not None
+
+
+# The markup of a blog post or a news story: its body's container, named as such by the big
+# publishing systems (WordPress's "entry-content", Blogger's "post-body", "article-body",
+# "story-body"), or the comments box under it (WordPress's id="comments"). A listing or a service
+# page holds several boxes of content and neither.
+_POST_MARKUP = etree.XPath(
+    "boolean(//body//*[@id='comments' or contains(@class, 'entry-content') or contains(@class, 'post-body')"
+    " or contains(@class, 'post-content') or contains(@class, 'article-body') or contains(@class, 'story-body')])"
+)
+
+
+def shows_post(root: Any) -> bool:
+    """Whether the page's markup holds one post's body, or the comments box under one."""
+    return _POST_MARKUP(root) is True
 
 
 def shows_article(root: Any) -> bool:
