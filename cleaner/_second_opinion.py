@@ -71,15 +71,20 @@ class _Index:
         # padded, a search for " text " only matches whole words
         self.joined = " " + " ".join(texts) + " "
 
-    def verdict(self, block: Block) -> Verdict | None:
-        """The reading's verdict on ``block``'s text; None when the rendering does not hold it."""
+    def span(self, block: Block) -> tuple[int, int] | None:
+        """Indices of the first and last reading block that ``block``'s text spans; None when not held."""
         text = _norm(block.text)
         at = self.joined.find(f" {text} ") + 1 if text else 0
         if not at:
             return None
-        first = bisect_right(self.starts, at) - 1
-        last = bisect_right(self.starts, at + len(text) - 1) - 1
-        spanned = self.blocks[first : last + 1]
+        return bisect_right(self.starts, at) - 1, bisect_right(self.starts, at + len(text) - 1) - 1
+
+    def verdict(self, block: Block) -> Verdict | None:
+        """The reading's verdict on ``block``'s text; None when the rendering does not hold it."""
+        span = self.span(block)
+        if span is None:
+            return None
+        spanned = self.blocks[span[0] : span[1] + 1]
         dropped = [b for b in spanned if not b.kept]
         total = sum(len(b.text) for b in spanned) or 1
         share = sum(len(b.text) for b in dropped) / total
@@ -154,3 +159,93 @@ def _why(block: Block) -> str:
 
 def _norm(text: str) -> str:
     return " ".join(_TOKENS.findall(text.lower()))
+
+
+# --- completing the extraction ---------------------------------------------------------------
+# trafilatura keeps one box: an article that an advertisement or a pull quote splits into two
+# boxes loses its second half, and a paragraph in a box of its own inside the article is skipped.
+# The reading holds the whole article as one region. Its fluent prose that the extraction lacks is
+# added where the extraction stands: between two of its paragraphs, or running on after its last
+# one (past short interruptions such as an "Advertisement" line), never before its first one (a
+# dek or a teaser) and never past the first line that is not fluent prose (a "More stories"
+# heading, a list of headlines). Measured on aeb, wcxb-dev and dragnet (see bench/notes.md).
+#
+# The reading must hold this share of the extraction's kept words: it read the same article.
+MIN_HELD: Final = 0.8
+# An extracted paragraph this long, of fluent prose, anchors the extraction's place in the reading.
+ANCHOR_WORDS: Final = 8
+# The words the additions must sum to: fewer is a stray line, not a missing part of the article.
+MIN_COMPLETION_WORDS: Final = 80
+# A dropped line this short of these categories interrupts the article without ending it.
+INTERRUPTION_WORDS: Final = 5
+INTERRUPTIONS: Final = frozenset(("advertisement", "caption", "share"))
+COMPLETED: Final = f"{PREFIX}:completed"
+
+
+def may_complete(extraction: list[Block], prose_words: Callable[[], float]) -> bool:
+    """Whether the page's paragraphs of prose (estimated without rendering) hold enough words beyond the
+    extraction's for a completion to be found: only then is the page rendered and read for it."""
+    kept = sum(b.words for b in extraction if b.kept)
+    return prose_words() >= kept + MIN_COMPLETION_WORDS
+
+
+def complete(extraction: list[Block], reading: list[Block]) -> list[Block] | None:
+    """``extraction`` with the reading's fluent prose it lacks inserted in place; None if it lacks none."""
+    kept = [b for b in extraction if b.kept]
+    words = sum(b.words for b in kept)
+    search = _Index(reading)
+    spans = [search.span(b) for b in kept]
+    if not kept or sum(b.words for b, s in zip(kept, spans, strict=True) if s) < MIN_HELD * words:
+        return None
+    anchors = [s[0] for b, s in zip(kept, spans, strict=True) if s and b.words >= ANCHOR_WORDS and _fluent(b)]
+    if not anchors:
+        return None
+    have = " " + " ".join(_norm(b.text) for b in kept) + " "
+    missing = [i for i in _candidates(reading, min(anchors), max(anchors)) if f" {_norm(reading[i].text)} " not in have]
+    if sum(reading[i].words for i in missing) < MIN_COMPLETION_WORDS:
+        return None
+    return _merge(extraction, dict(zip(map(id, kept), spans, strict=True)), [(i, _added(reading[i])) for i in missing])
+
+
+def _candidates(reading: list[Block], first: int, last: int) -> list[int]:
+    """Indices of the reading's fluent prose between the anchors, and running on after the last one."""
+    inside = [i for i in range(first + 1, last) if reading[i].kept and _fluent(reading[i])]
+    after: list[int] = []
+    for i in range(last + 1, len(reading)):
+        b = reading[i]
+        if not b.kept:
+            if b.words <= INTERRUPTION_WORDS and b.category in INTERRUPTIONS:
+                continue
+            break
+        if not _fluent(b):
+            break
+        after.append(i)
+    return inside + after
+
+
+def _merge(
+    extraction: list[Block], spans: dict[int, tuple[int, int] | None], added: list[tuple[int, Block]]
+) -> list[Block]:
+    """The extraction's blocks with each added block placed after the last block the reading put before it."""
+    out: list[Block] = []
+    pending = list(added)  # in reading order
+    for b in extraction:
+        span = spans.get(id(b))
+        if span is not None:
+            while pending and pending[0][0] < span[0]:
+                out.append(pending.pop(0)[1])
+        out.append(b)
+    out.extend(block for _, block in pending)
+    for i, b in enumerate(out):
+        b.index = i
+    return out
+
+
+def _added(block: Block) -> Block:
+    added = Block(0, block.text, tag=block.tag, words=block.words, stop_ratio=block.stop_ratio)
+    added.keep("body", COMPLETED)
+    return added
+
+
+def _fluent(block: Block) -> bool:
+    return "prose:good" in block.reason

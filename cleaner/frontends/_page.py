@@ -67,6 +67,8 @@ class Reading:
     link_share: Callable[[str], float]
     # whether the page is an article the opinion may be given on (asked last: it costs a look at the tree)
     applies: Callable[[], bool]
+    # an estimate, without rendering, of the words in the page's paragraphs of prose (0: unknown)
+    prose_words: Callable[[], float] = lambda: 0.0
 
 
 @dataclass(slots=True)

@@ -158,9 +158,8 @@ def _short_needs(post: Callable[[], bool]) -> Callable[[int], int | None]:
     2 for the better; on wcxb-dev it helps listings and collections, which hold no post markup)."""
 
     def needed(words: int) -> int | None:
-        if words and post():
-            return None
-        return short_result_needs(words)
+        gain = short_result_needs(words)
+        return None if gain is not None and words and post() else gain
 
     return needed
 
@@ -196,7 +195,9 @@ def _reading(root: Any, settings: Settings, kind: str | None, shown: Callable[[]
     if kind is not None and kind != ARTICLE:
         return None
     applies = _always if kind == ARTICLE else shown
-    return Reading(lambda: _rendering(root, settings, skip_landmarks=True), _link_share(root), applies)
+    return Reading(
+        lambda: _rendering(root, settings, skip_landmarks=True), _link_share(root), applies, lambda: _prose_words(root)
+    )
 
 
 def _always() -> bool:
@@ -217,6 +218,20 @@ def _link_share(root: Any) -> Callable[[str], float]:
 
 def _rendering(root: Any, settings: Settings, *, skip_landmarks: bool) -> Rendering:
     return text_rendering(tree_to_text(root, skip_landmarks=skip_landmarks), settings)
+
+
+# A <p> this long (in characters) is a paragraph of prose, not a caption or a teaser.
+PROSE_PARAGRAPH_CHARS = 150
+
+
+def _prose_words(root: Any) -> float:
+    """A cheap estimate (no rendering) of the words in the page's paragraphs of prose."""
+    chars = 0
+    for p in root.iter("p"):
+        n = len(p.text_content())
+        if n >= PROSE_PARAGRAPH_CHARS:
+            chars += n
+    return chars / CHARS_PER_WORD
 
 
 def _visible_words(root: Any) -> float:

@@ -1,0 +1,96 @@
+"""The second opinion completes a cut article: the reading's fluent prose the extraction lacks, in place."""
+
+from __future__ import annotations
+
+from cleaner._model import Block
+from cleaner._second_opinion import COMPLETED, MIN_COMPLETION_WORDS, complete, may_complete
+
+PARAS = [
+    f"Paragraph {n} of the story: the council met on Monday evening and agreed, after a long debate about "
+    f"the budget for the coming year, that the library would stay open on Sundays for {n} more months."
+    for n in range(1, 7)
+]
+GOOD = "generic:prose:good"
+
+
+def _block(i: int, text: str, reason: str, keep: bool = True, category: str = "body") -> Block:
+    b = Block(i, text, words=len(text.split()))
+    if keep:
+        b.keep(category, reason)
+    else:
+        b.drop(category, reason)
+    return b
+
+
+def _extraction(texts: list[str]) -> list[Block]:
+    return [_block(i, t, GOOD) for i, t in enumerate(texts)]
+
+
+def _reading(rows: list[tuple[str, str, bool, str]]) -> list[Block]:
+    return [_block(i, text, reason, keep, category) for i, (text, reason, keep, category) in enumerate(rows)]
+
+
+def _article(*, interruption: tuple[str, str], after: tuple[str, str, bool, str]) -> list[Block]:
+    """A page read whole: a menu, the story in two boxes split by ``interruption``, then ``after``."""
+    label, category = interruption
+    return _reading(
+        [
+            ("Home", "generic:navigation:line", False, "navigation"),
+            *((p, GOOD, True, "body") for p in PARAS[:3]),
+            (label, f"generic:{category}:line", False, category),
+            *((p, GOOD, True, "body") for p in PARAS[3:]),
+            after,
+        ]
+    )
+
+
+MORE = ("More stories", "generic:related:line", False, "related")
+
+
+def test_the_second_half_after_an_advertisement_is_added() -> None:
+    completed = complete(_extraction(PARAS[:3]), _article(interruption=("Advertisement", "advertisement"), after=MORE))
+    assert completed is not None
+    assert [b.text for b in completed] == PARAS
+    assert [b.reason for b in completed[3:]] == [COMPLETED] * 3
+    assert [b.index for b in completed] == list(range(6))
+
+
+def test_paragraphs_skipped_inside_the_extraction_go_back_in_their_place() -> None:
+    reading = _reading([(p, GOOD, True, "body") for p in PARAS[:5]])
+    # one paragraph is fewer words than a completion needs: a stray line, nothing added
+    assert len(PARAS[2].split()) < MIN_COMPLETION_WORDS
+    assert complete(_extraction([*PARAS[:2], *PARAS[3:5]]), reading) is None
+    completed = complete(_extraction([PARAS[0], PARAS[4]]), reading)
+    assert completed is not None
+    assert [b.text for b in completed] == PARAS[:5]
+
+
+def test_the_run_stops_at_a_heading_or_a_teaser() -> None:
+    reading = _article(interruption=("More stories", "related"), after=MORE)
+    assert complete(_extraction(PARAS[:3]), reading) is None  # a "More stories" line ends the article
+    teasers = _reading(
+        [
+            *((p, GOOD, True, "body") for p in PARAS[:3]),
+            ("Another story: a short teaser of it", "generic:prose:near", True, "body"),
+            *((p, GOOD, True, "body") for p in PARAS[3:]),
+        ]
+    )
+    assert complete(_extraction(PARAS[:3]), teasers) is None  # past the first line that is not fluent prose
+
+
+def test_a_reading_of_another_part_of_the_page_is_not_heard() -> None:
+    """When the reading lost most of the extraction's words, it read something else: no completion."""
+    other = _reading([("Lorem " * 30, GOOD, True, "body"), *((p, GOOD, True, "body") for p in PARAS[3:])])
+    assert complete(_extraction(PARAS[:3]), other) is None
+
+
+def test_nothing_before_the_extraction_is_added() -> None:
+    reading = _reading([(p, GOOD, True, "body") for p in PARAS])
+    assert complete(_extraction(PARAS[3:]), reading) is None  # a dek or a teaser above the story stays out
+
+
+def test_the_page_is_read_only_where_its_paragraphs_hold_more_than_the_extraction() -> None:
+    extraction = _extraction(PARAS[:3])
+    words = sum(b.words for b in extraction)
+    assert not may_complete(extraction, lambda: float(words + MIN_COMPLETION_WORDS - 1))
+    assert may_complete(extraction, lambda: float(words + MIN_COMPLETION_WORDS))
