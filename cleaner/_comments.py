@@ -51,7 +51,7 @@ _PART_ATTR: Final = re.compile(
 # the box holding the thread, named as a whole ("comments", "comments-block", "commentlist")
 _COMMENTS_BOX: Final = re.compile(r"(?:[a-z]+[-_])?comments?[-_]?(?:list|block|area|section|wrapper|container)?", re.I)
 # a post's body in schema.org microdata, and its author's name and date within the post's itemscope
-_POST_BODIES: Final = etree.XPath("//body//*[@itemprop='text' or @itemprop='articleBody']")
+_POST_BODIES: Final = etree.XPath("(//body)[1]//*[@itemprop='text' or @itemprop='articleBody']")
 _POST_AUTHOR: Final = etree.XPath(
     ".//*[@itemprop='author']//*[@itemprop='name'] | .//*[@itemprop='author'][not(.//*[@itemprop='name'])]"
 )

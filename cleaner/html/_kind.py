@@ -97,8 +97,10 @@ def dated_path(url: str | None) -> bool:
 # publishing systems (WordPress's "entry-content", Blogger's "post-body", "article-body",
 # "story-body"), or the comments box under it (WordPress's id="comments"). A listing or a service
 # page holds several boxes of content and neither.
-_COMMENTS_BOX = etree.XPath("boolean(//body//*[@id='comments'])")
-_CLASSES = etree.XPath("//body//*/@class", smart_strings=False)
+# (//body)[1]: libxml2 nests each repeated <body> in the last, and "//body//" would meet every element
+# once per body (see html/_meta.py)
+_COMMENTS_BOX = etree.XPath("boolean((//body)[1]//*[@id='comments'])")
+_CLASSES = etree.XPath("(//body)[1]//*/@class", smart_strings=False)
 _POST_CLASS = re.compile(r"entry-content|post-body|post-content|article-body|story-body")
 
 
