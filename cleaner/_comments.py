@@ -24,6 +24,7 @@ Two pure finders, one per kind of input, and the policy that places them:
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Callable, Iterator, Sequence
 from typing import Any, Final
 
@@ -183,18 +184,29 @@ def thread_posts(root: Any, chrome: Chrome = _no_chrome) -> list[Comment]:
             groups.setdefault(f"{el.tag}.{el.get('class') or ''}", []).append(el)
     best: tuple[int, list[Comment]] = (0, [])
     for members in groups.values():
-        posts = [c for c in (_post(el, chrome) for el in members) if c is not None]
+        scopes = [next((a for a in el.iterancestors() if a.get("itemscope") is not None), None) for el in members]
+        # a scope that holds several bodies is the thread's, not a post's: its author is the thread's, and
+        # searching it once per body would cost the page's size times the posts
+        held = Counter(id(s) for s in scopes if s is not None)
+        shared = {key for key, n in held.items() if n > 1}
+        posts = [
+            c
+            for c in (
+                _post(el, None if s is None or id(s) in shared else s, chrome)
+                for el, s in zip(members, scopes, strict=True)
+            )
+            if c is not None
+        ]
         words = sum(len(c.text.split()) for c in posts)
         if len(posts) >= MIN_COMMENTS and words >= MIN_THREAD_WORDS and words > best[0]:
             best = (words, posts)
     return best[1]
 
 
-def _post(body: Any, chrome: Chrome) -> Comment | None:
+def _post(body: Any, scope: Any, chrome: Chrome) -> Comment | None:
     lines = [line for line in _own_lines(body, set()) if chrome(line, len(line.split())) is None]
     if not lines:
         return None
-    scope = next((a for a in body.iterancestors() if a.get("itemscope") is not None), None)
     author = date = None
     if scope is not None:
         author = _scope_value(scope, _POST_AUTHOR, MAX_AUTHOR_WORDS)

@@ -57,6 +57,15 @@ def nest(tag: bytes, depth: int, *, close: bool = True) -> bytes:
     return b"<html><body>" + (b"<" + tag + b">") * depth + PARA + closing * depth + b"</body></html>"
 
 
+def thread_page(posts: int) -> bytes:
+    body = "".join(f"<div class='post' itemprop='text'><p>Post {i}: {SENTENCE}</p></div>" for i in range(posts))
+    return (
+        '<html><head><script type=\'application/ld+json\'>{"@type": "QAPage"}</script></head><body>'
+        f"<div itemscope itemtype='https://schema.org/QAPage'><span itemprop='author'>ann</span>{body}</div>"
+        "</body></html>"
+    ).encode()
+
+
 def dump_as_html() -> bytes:
     """The seed dump as a page that declares no date (a printed date line is searched for)."""
     paragraphs = b"".join(b"<p>" + line + b"</p>\n" for line in DUMP.splitlines() if line.strip())
@@ -108,6 +117,9 @@ SHAPES = [
     # and one XPath over "//body//" then met every text node once per body (99 s of CPU)
     Shape("repeat-undated-html-500", "html", lambda: dump_as_html() * 500, "ok"),
     Shape("repeat-dump-20", "text", lambda: DUMP * 20, "ok"),
+    # a declared thread of many posts that share the page's one itemscope: its author is looked for
+    # once, not once per post (the page's size times the posts)
+    Shape("thread-5000-posts-one-scope", "html", lambda: thread_page(5_000), "ok", has=("Post 4999",)),
     # tag soup the mutators insert
     Shape("plaintext-swallows-rest", "html", lambda: PAGE.replace(b"<article>", b"<article><plaintext>"), "ok"),
     # the article inside an unclosed comment or script is gone, as in a browser; what is left is cleaned
