@@ -71,6 +71,23 @@ class _Index:
         # padded, a search for " text " only matches whole words
         self.joined = " " + " ".join(texts) + " "
 
+    def locate(self, blocks: list[Block]) -> list[tuple[int, int] | None]:
+        """``span`` of each block: a whole reading block's text is looked up, anything else searched
+        for, up to MAX_TEXT_SEARCHES searches (past them a block counts as not held)."""
+        whole: dict[str, int] = {}
+        for i, b in enumerate(self.blocks):
+            whole.setdefault(_norm(b.text), i)
+        out: list[tuple[int, int] | None] = []
+        searches = 0
+        for b in blocks:
+            at = whole.get(_norm(b.text))
+            if at is not None:
+                out.append((at, at))
+                continue
+            searches += 1
+            out.append(self.span(b) if searches <= MAX_TEXT_SEARCHES else None)
+        return out
+
     def span(self, block: Block) -> tuple[int, int] | None:
         """Indices of the first and last reading block that ``block``'s text spans; None when not held."""
         text = _norm(block.text)
@@ -180,6 +197,9 @@ MIN_COMPLETION_WORDS: Final = 80
 INTERRUPTION_WORDS: Final = 5
 INTERRUPTIONS: Final = frozenset(("advertisement", "caption", "share"))
 COMPLETED: Final = f"{PREFIX}:completed"
+# Text searches (over the whole reading) a completion may make: a paragraph the extraction splits
+# otherwise than the rendering is searched for; past this, a page's cost would grow as its size squared.
+MAX_TEXT_SEARCHES: Final = 200
 
 
 def may_complete(extraction: list[Block], prose_words: Callable[[], float]) -> bool:
@@ -193,18 +213,34 @@ def complete(extraction: list[Block], reading: list[Block]) -> list[Block] | Non
     """``extraction`` with the reading's fluent prose it lacks inserted in place; None if it lacks none."""
     kept = [b for b in extraction if b.kept]
     words = sum(b.words for b in kept)
-    search = _Index(reading)
-    spans = [search.span(b) for b in kept]
+    spans = _Index(reading).locate(kept)
     if not kept or sum(b.words for b, s in zip(kept, spans, strict=True) if s) < MIN_HELD * words:
         return None
     anchors = [s[0] for b, s in zip(kept, spans, strict=True) if s and b.words >= ANCHOR_WORDS and _fluent(b)]
     if not anchors:
         return None
-    have = " " + " ".join(_norm(b.text) for b in kept) + " "
-    missing = [i for i in _candidates(reading, min(anchors), max(anchors)) if f" {_norm(reading[i].text)} " not in have]
+    missing = _lacked(kept, reading, _candidates(reading, min(anchors), max(anchors)))
     if sum(reading[i].words for i in missing) < MIN_COMPLETION_WORDS:
         return None
     return _merge(extraction, dict(zip(map(id, kept), spans, strict=True)), [(i, _added(reading[i])) for i in missing])
+
+
+def _lacked(kept: list[Block], reading: list[Block], candidates: list[int]) -> list[int]:
+    """The candidates whose text the extraction does not hold (a line of one of its paragraphs it does)."""
+    texts = [_norm(b.text) for b in kept]
+    whole = set(texts)
+    have = " " + " ".join(texts) + " "
+    out: list[int] = []
+    searches = 0
+    for i in candidates:
+        text = _norm(reading[i].text)
+        if text in whole:
+            continue
+        searches += 1
+        # past the search budget, a candidate counts as held: a hostile page must not cost its size squared
+        if searches <= MAX_TEXT_SEARCHES and f" {text} " not in have:
+            out.append(i)
+    return out
 
 
 def _candidates(reading: list[Block], first: int, last: int) -> list[int]:

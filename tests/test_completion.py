@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from cleaner._model import Block
-from cleaner._second_opinion import COMPLETED, MIN_COMPLETION_WORDS, complete, may_complete
+from cleaner._second_opinion import COMPLETED, MAX_TEXT_SEARCHES, MIN_COMPLETION_WORDS, _Index, complete, may_complete
 
 PARAS = [
     f"Paragraph {n} of the story: the council met on Monday evening and agreed, after a long debate about "
@@ -94,3 +94,16 @@ def test_the_page_is_read_only_where_its_paragraphs_hold_more_than_the_extractio
     words = sum(b.words for b in extraction)
     assert not may_complete(extraction, lambda: float(words + MIN_COMPLETION_WORDS - 1))
     assert may_complete(extraction, lambda: float(words + MIN_COMPLETION_WORDS))
+
+
+def test_searches_are_bounded_on_a_page_split_otherwise_than_the_extraction() -> None:
+    """Blocks the reading holds only as parts of its lines are searched for, up to a budget; past it
+    they count as not held, so that a hostile page costs no more than the budget's searches."""
+    lines = [f"Line {n} of a long page, with enough words in it to be a paragraph of its own." for n in range(600)]
+    reading = _reading([(" ".join(lines[i : i + 2]), GOOD, True, "body") for i in range(0, len(lines), 2)])
+    few = _extraction(lines[: MAX_TEXT_SEARCHES // 2])  # each found by a search: within the budget
+    assert all(span is not None for span in _Index(reading).locate(few))
+    many = _extraction(lines)  # three times the budget: the rest are not looked for
+    spans = _Index(reading).locate(many)
+    assert sum(span is not None for span in spans) == MAX_TEXT_SEARCHES
+    assert complete(many, reading) is None  # a reading that seems to hold a third of it is not heard
