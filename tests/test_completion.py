@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from cleaner._model import Block
 from cleaner._second_opinion import COMPLETED, MAX_TEXT_SEARCHES, MIN_COMPLETION_WORDS, _Index, complete, may_complete
+from tests.test_second_opinion import _block
 
 PARAS = [
     f"Paragraph {n} of the story: the council met on Monday evening and agreed, after a long debate about "
@@ -13,21 +14,12 @@ PARAS = [
 GOOD = "generic:prose:good"
 
 
-def _block(i: int, text: str, reason: str, keep: bool = True, category: str = "body") -> Block:
-    b = Block(i, text, words=len(text.split()))
-    if keep:
-        b.keep(category, reason)
-    else:
-        b.drop(category, reason)
-    return b
-
-
 def _extraction(texts: list[str]) -> list[Block]:
-    return [_block(i, t, GOOD) for i, t in enumerate(texts)]
+    return [_block(i, t, True, GOOD) for i, t in enumerate(texts)]
 
 
 def _reading(rows: list[tuple[str, str, bool, str]]) -> list[Block]:
-    return [_block(i, text, reason, keep, category) for i, (text, reason, keep, category) in enumerate(rows)]
+    return [_block(i, text, keep, reason, category) for i, (text, reason, keep, category) in enumerate(rows)]
 
 
 def _article(*, interruption: tuple[str, str], after: tuple[str, str, bool, str]) -> list[Block]:
