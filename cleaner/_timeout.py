@@ -46,29 +46,43 @@ class _Watchdog:
     """The process's one watchdog thread: started on first use, and again after a fork."""
 
     def __init__(self) -> None:
-        self._lock = threading.Condition(threading.Lock())
+        # reentrant, so that a thread can tell whether it holds it (``_released``)
+        self._lock = threading.Condition(threading.RLock())
         self._heap: list[tuple[float, int, _Limit]] = []
         self._order = itertools.count()
         self._thread: threading.Thread | None = None
 
     def arm(self, seconds: float) -> _Limit:
         limit = _Limit(time.monotonic() + seconds, threading.get_ident())
-        with self._lock:
-            if self._thread is None or not self._thread.is_alive():  # first use, or a forked child
-                self._thread = threading.Thread(target=self._run, name="cleaner-timeout", daemon=True)
-                self._thread.start()
-            heapq.heappush(self._heap, (limit.deadline, next(self._order), limit))
-            self._lock.notify()
+        try:
+            with self._lock:
+                if self._thread is None or not self._thread.is_alive():  # first use, or a forked child
+                    self._thread = threading.Thread(target=self._run, name="cleaner-timeout", daemon=True)
+                    self._thread.start()
+                heapq.heappush(self._heap, (limit.deadline, next(self._order), limit))
+                self._lock.notify()
+        finally:
+            self._released()
         return limit
 
     def disarm(self, limit: _Limit) -> None:
-        with self._lock:
-            if not limit.active:
-                return
-            limit.active = False
-            if limit.fired:
-                # fired but not delivered yet (the call was returning): take it back
-                _set_async_exc(limit.thread_id, None)
+        try:
+            with self._lock:
+                if not limit.active:
+                    return
+                limit.active = False
+                if limit.fired:
+                    # fired but not delivered yet (the call was returning): take it back
+                    _set_async_exc(limit.thread_id, None)
+        finally:
+            self._released()
+
+    def _released(self) -> None:
+        """Release the lock if this thread still holds it. A limit's exception (this call's, or an outer
+        call's) may arrive at any bytecode, also inside ``Condition.__enter__`` just after the lock was
+        taken, where ``with`` will not release it: every thread then waited on it for ever (seen in CI)."""
+        while self._lock._is_owned():  # type: ignore[attr-defined]
+            self._lock.release()
 
     def _run(self) -> None:
         with self._lock:
