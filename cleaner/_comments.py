@@ -31,6 +31,7 @@ from typing import Any, Final
 from lxml import etree
 
 from ._model import Block, Comment, Result
+from .html._kind import xpath_elements
 
 # --- markup --------------------------------------------------------------------
 # class or id of a comment (or reply) element, and of a thread's container
@@ -179,7 +180,7 @@ def thread_posts(root: Any, chrome: Chrome = _no_chrome) -> list[Comment]:
     if root is None:
         return []
     groups: dict[str, list[Any]] = {}
-    for el in _elements(_POST_BODIES(root)):
+    for el in xpath_elements(_POST_BODIES(root)):
         if not _hidden(el):
             groups.setdefault(f"{el.tag}.{el.get('class') or ''}", []).append(el)
     best: tuple[int, list[Comment]] = (0, [])
@@ -217,15 +218,11 @@ def _post(body: Any, scope: Any, chrome: Chrome) -> Comment | None:
 def _scope_value(scope: Any, path: Any, max_words: int) -> str | None:
     """The first value ``path`` finds in the post's scope: a meta's content, a time's text or datetime,
     else the element's text, if short enough to be a name or a date."""
-    for el in _elements(path(scope)):
+    for el in xpath_elements(path(scope)):
         text = " ".join(" ".join(el.itertext()).split()) or el.get("content") or el.get("datetime") or ""
         if text and len(text.split()) <= max_words:
             return str(text)
     return None
-
-
-def _elements(found: object) -> list[Any]:
-    return list(found) if isinstance(found, list) else []
 
 
 def _definition_comments(root: Any, chrome: Chrome) -> list[Comment]:

@@ -421,22 +421,17 @@ class Cleaner:
         # articles only (declared, or shown), where the primary blocks stood: the text engine's reading
         # of the whole page challenges link lines at the extraction's ends and completes a cut article
         # (rendering and reading the page is about 10 ms, a fifth of HTML mode's time: only when either may act)
-        disputed = opinion is not None and may_challenge(result.blocks, opinion.link_share)
-        incomplete = opinion is not None and may_complete(result.blocks, opinion.prose_words)
-        if (
-            opinion is not None
-            and result.ok
-            and result.blocks is page.blocks
-            and (disputed or incomplete)
-            and opinion.applies()
-        ):
-            reading = self._fallback(opinion.render(), PREFIX, url=url, mode=mode, rules=rules, profile=profile)
-            challenged = disputed and challenge(result.blocks, reading.blocks, opinion.link_share)
-            completed = complete(result.blocks, reading.blocks) if incomplete else None
-            if completed is not None:
-                result.blocks = completed
-            if challenged or completed is not None:
-                result.text = assemble(result.blocks)
+        if opinion is not None and result.ok and result.blocks is page.blocks and opinion.applies():
+            disputed = may_challenge(result.blocks, opinion.link_share)
+            incomplete = may_complete(result.blocks, opinion.prose_words)
+            if disputed or incomplete:
+                reading = self._fallback(opinion.render(), PREFIX, url=url, mode=mode, rules=rules, profile=profile)
+                challenged = disputed and challenge(result.blocks, reading.blocks, opinion.link_share)
+                completed = complete(result.blocks, reading.blocks) if incomplete else None
+                if completed is not None:
+                    result.blocks = completed
+                if challenged or completed is not None:
+                    result.text = assemble(result.blocks)
         if page.metadata is not None:
             self._finish(result, page.metadata, page, rules)
         # comments from the markup where there is one, else from the lines after a comments heading

@@ -93,7 +93,7 @@ def segment(markup: str, *, url: str | None, rules: SiteRules | None, settings: 
     # replaces it as a non-article's would. Each test asked at most once, and only if needed.
     own_url = metadata.url if metadata is not None else None
     dated = dated_path(url) or dated_path(own_url)
-    post = functools.cache(lambda: dated or shows_post(root))  # about 2 ms
+    post = functools.cache(lambda: dated or shows_post(root))  # about 1 ms
     shown = functools.cache(lambda: dated or shows_article(root))  # about 2 ms
     why = "short-extraction" if blocks else "no-extraction"
     alternatives = [_full_page(root, settings, why, _short_needs(post))]

@@ -126,7 +126,7 @@ def shows_article(root: Any) -> bool:
 def _headline(root: Any) -> Any:
     """The first h1-h3 whose words the page's <title> repeats, and that are most of the title."""
     title = set(_WORDS.findall(str(_TITLE(root)).lower()))
-    for heading in _elements(_HEADINGS(root)) if title else ():
+    for heading in xpath_elements(_HEADINGS(root)) if title else ():
         words = _WORDS.findall(heading.text_content().lower())
         if not 2 <= len(words) <= 40:
             continue
@@ -139,7 +139,7 @@ def _headline(root: Any) -> Any:
 def _dated(headline: Any) -> bool:
     """A date, a byline or their markup right after the headline, or in the few elements above it."""
     words = 0
-    for el in _elements(_FOLLOWING(headline)):
+    for el in xpath_elements(_FOLLOWING(headline)):
         if _marks_date(el, f"{el.text or ''} {el.tail or ''}"):
             return True
         words += len(f"{el.text or ''} {el.tail or ''}".split())
@@ -156,7 +156,7 @@ def _marks_date(el: Any, text: str) -> bool:
     return el.tag == "time" or bool(_DATED_ATTRS.search(attrs)) or bool(_DATELINE.search(text) or _BYLINE.search(text))
 
 
-def _elements(found: object) -> list[Any]:
+def xpath_elements(found: object) -> list[Any]:
     """An XPath's answer as the elements it is (typed: lxml types every answer as any XPath result)."""
     return list(found) if isinstance(found, list) else []
 
